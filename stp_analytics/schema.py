@@ -1,0 +1,69 @@
+"""Column contracts shared by the loaders, the metric store, the charts and the notebooks.
+
+Observations are what loaders return: one row per indicator x area x period x sex at the
+source's own geography. The metric store is what every pack reads: one row per
+indicator x area x period x sex for the areas of an area set (the 44 footprints by default),
+England, the regions and each area's parts, with comparators and derived statistics.
+"""
+
+from __future__ import annotations
+
+OBSERVATION_COLUMNS: tuple[str, ...] = (
+    "indicator",  # catalogue indicator id
+    "area_type",  # practice | ccg | lad | utla | trust | stp | region | england
+    "area_code",  # ODS or ONS code
+    "period",  # text label: "2016/17", "2016-04" (monthly), "2016" (calendar), "2014-16" (rolling)
+    "sex",  # Persons | Male | Female
+    "numerator",  # float, NaN when the source gives only a value
+    "denominator",  # float, NaN when the source gives only a value
+    "value",  # float: the published value (NaN when it is to be computed from counts)
+    "lower",  # float: published lower confidence limit, NaN if none
+    "upper",  # float: published upper confidence limit, NaN if none
+)
+
+AREA_ROLES: tuple[str, ...] = ("area", "england", "region", "part")
+
+STORE_COLUMNS: tuple[str, ...] = (
+    # what and where
+    "indicator",
+    "area_set",  # stp2017 | ccg2017 | ...
+    "area_role",  # area (one of the set compared) | england | region | part (a part of an area)
+    "area_type",  # stp | ccg | lad | utla | trust | region | england
+    "area_code",
+    "area_name",
+    "parent_code",  # part -> its area; area -> its region; region -> England code; england -> ""
+    "period",
+    "period_start",  # pandas Timestamp, for ordering periods
+    "sex",
+    # the statistic
+    "numerator",
+    "denominator",
+    "value",
+    "lower",
+    "upper",
+    "confidence",  # 0.95 or 0.998
+    "method",  # Wilson | Byars | Exact | Dobson | population-weighted mean | published
+    "approximate",  # bool: population-weighted from parts, no CI
+    "note",  # suppression or data-quality note ("" when none)
+    # comparators
+    "england_value",
+    "england_lower",
+    "england_upper",
+    "region_code",
+    "region_value",
+    "comparison",  # Better | Similar | Worse | Higher | Lower | Not compared
+    "quintile",  # 1 (best) .. 5 (worst), <NA> when not ranked
+    "rank",  # 1 = best among the areas of the set, ties share the lowest rank
+    "rank_of",  # number of areas ranked
+    # peers and opportunity (RightCare)
+    "peer_best5_mean",
+    "opportunity",  # (value - peer best-5 mean) x population/activity, worse side and significant only
+    "target",
+    "target_gap",  # value - target, signed so positive means short of the target
+    # SPC (monthly series only)
+    "spc_point_type",
+    "spc_mean",
+    "spc_lpl",
+    "spc_upl",
+    "is_latest",  # bool: the latest period of this indicator for this area
+)
