@@ -17,9 +17,9 @@ from stp_analytics.errors import StpPacksError
 
 #: subcommand name -> (module under stp_analytics.commands, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "footprints": ("footprints", "print the footprint registry (codes, names, regions, population)"),
+    "footprints": ("footprints", "print the footprint registry: codes, names, regions, population"),
     "validate": ("validate", "check the data catalogue and every source file"),
-    "finance": ("finance", "print the 2020/21 do-nothing finance gap per head for every footprint"),
+    "finance": ("finance", "print the 2020/21 do-nothing finance gap per head, all footprints"),
     "gallery": ("gallery", "render every chart for one footprint into a folder"),
     "build": ("build", "build the packs (HTML and PDF) for every footprint"),
 }

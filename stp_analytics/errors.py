@@ -42,7 +42,7 @@ class CatalogError(StpPacksError):
 
 
 class UnknownAreaError(StpPacksError, KeyError):
-    """A footprint (or other area) code or name is not in the registry; the message lists the closest."""
+    """An area code or name is not in the registry; the message lists the closest names."""
 
     def __str__(self) -> str:  # KeyError would otherwise quote the message
         return str(self.args[0]) if self.args else ""

@@ -57,7 +57,7 @@ STORE_COLUMNS: tuple[str, ...] = (
     "rank_of",  # number of areas ranked
     # peers and opportunity (RightCare)
     "peer_best5_mean",
-    "opportunity",  # (value - peer best-5 mean) x population/activity, worse side and significant only
+    "opportunity",  # (value - peer best-5 mean) x volume; worse side and significant only
     "target",
     "target_gap",  # value - target, signed so positive means short of the target
     # SPC (monthly series only)
