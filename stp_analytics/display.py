@@ -1,0 +1,299 @@
+"""HTML building blocks for the pack notebooks: headings, tables, charts, tiles, notices.
+
+Notebook cells call these and :func:`show` the result, so presentation lives here and not in
+cells. Everything is static HTML (no ``<script>``, nothing loaded from the web); every piece of
+text is escaped. A helper never raises because data are missing: it returns a "data not
+supplied" block instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from markupsafe import Markup, escape
+
+from stp_analytics import narrative
+
+LOGGER = logging.getLogger(__name__)
+
+TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("indicator", "Indicator"),
+    ("period", "Period"),
+    ("value", "Value"),
+    ("unit", "Unit"),
+    ("england", "England"),
+    ("comparison", "Compared with England"),
+    ("source", "Source"),
+)
+
+COMPARISON_TEXT = {
+    "Better": "significantly better",
+    "Worse": "significantly worse",
+    "Higher": "significantly higher",
+    "Lower": "significantly lower",
+    "Similar": "similar",
+    "Not compared": "not compared",
+}
+
+STYLE = """
+.stp-pack h2 { color: #005EB8; }
+.stp-table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.9em; }
+.stp-table caption { text-align: left; font-weight: bold; padding-bottom: 0.3em; }
+.stp-table th, .stp-table td { border: 1px solid #AEB7BD; padding: 0.25em 0.5em;
+  text-align: left; vertical-align: top; }
+.stp-table th { background: #E8EDEE; }
+.stp-not-supplied { border-left: 4px solid #768692; background: #F0F4F5; padding: 0.4em 0.8em;
+  margin: 0.5em 0; }
+.stp-tiles { display: flex; flex-wrap: wrap; gap: 0.8em; margin: 0.5em 0 1em; }
+.stp-tile { flex: 1 1 12em; border: 2px solid #005EB8; border-radius: 4px; padding: 0.6em; }
+.stp-tile h3 { margin: 0 0 0.3em; font-size: 1em; color: #005EB8; }
+.stp-tile .stp-headline { font-size: 1.3em; font-weight: bold; margin: 0.2em 0; }
+.stp-tile-worse { border-color: #C0392B; }
+.stp-tile-better { border-color: #1E8449; }
+.stp-key-messages li { margin-bottom: 0.4em; }
+.stp-chart { margin: 0.5em 0 1em; }
+.stp-chart img { max-width: 100%; height: auto; }
+.stp-model-label { font-weight: bold; color: #8A1538; }
+"""
+
+
+@dataclass(frozen=True)
+class GapTile:
+    """One "three gaps at a glance" tile: a title, a headline figure and a line of detail."""
+
+    title: str
+    headline: str
+    detail: str
+    status: str = "neutral"  # worse | better | neutral
+
+
+# ---------------------------------------------------------------- output
+
+
+def show(html: str) -> None:
+    """Display an HTML fragment in the notebook (IPython.display.HTML)."""
+    from IPython.display import HTML, display
+
+    display(HTML(str(html)))
+
+
+def stylesheet() -> Markup:
+    """The pack's small static stylesheet as a ``<style>`` element (shown once, first cell)."""
+    return Markup(f"<style>{STYLE}</style>")
+
+
+# ---------------------------------------------------------------- text
+
+
+def slug(text: str) -> str:
+    """A lower-case id for an anchor: letters, digits and hyphens."""
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-") or "section"
+
+
+def heading(text: str, level: int = 3) -> Markup:
+    """``<hN id=...>text</hN>`` with the text escaped (level 2 = a pack section)."""
+    if level not in range(1, 7):
+        raise ValueError(f"heading level must be 1-6, got {level!r}")
+    return Markup(f'<h{level} id="{slug(text)}">{escape(text)}</h{level}>')
+
+
+def section(title: str) -> Markup:
+    """A pack section heading (``h2``): the renderer builds contents and page breaks from these."""
+    return heading(title, level=2)
+
+
+def paragraph(text: str) -> Markup:
+    """``<p>`` with the text escaped (``Markup`` from the narrative templates passes through)."""
+    return Markup(f"<p>{escape(text)}</p>")
+
+
+def bullet_list(items: Iterable[str], *, ordered: bool = False, css: str = "") -> Markup:
+    """A ``<ul>``/``<ol>`` of escaped items; an empty list gives nothing."""
+    items = [escape(item) for item in items]
+    if not items:
+        return Markup("")
+    tag = "ol" if ordered else "ul"
+    attribute = f' class="{escape(css)}"' if css else ""
+    body = "".join(f"<li>{item}</li>" for item in items)
+    return Markup(f"<{tag}{attribute}>{body}</{tag}>")
+
+
+def not_supplied(title: str, reason: str = narrative.NOT_SUPPLIED) -> Markup:
+    """A clear notice block: "<title>: data not supplied." (or another reason)."""
+    sentence = narrative.not_supplied_sentence(title, reason, html=True)
+    return Markup(f'<div class="stp-not-supplied">{sentence}</div>')
+
+
+def key_messages_html(messages: Sequence[narrative.KeyMessage]) -> Markup:
+    """The key messages as a numbered list (a notice if no rule picked any)."""
+    if not messages:
+        return not_supplied("Key messages", "no indicator met a key-message rule")
+    return bullet_list([m.html for m in messages], ordered=True, css="stp-key-messages")
+
+
+# ---------------------------------------------------------------- tables
+
+
+def _cell(value: Any) -> str:
+    return "" if narrative.is_missing(value) else str(value)
+
+
+def indicator_table(
+    rows: Iterable[Mapping[str, Any]],
+    columns: Sequence[tuple[str, str]] = TABLE_COLUMNS,
+    *,
+    caption: str = "",
+) -> Markup:
+    """A real HTML ``<table>`` (header row, one row per mapping, every cell escaped).
+
+    ``columns`` are (key, header) pairs; a key absent from a row gives an empty cell. With no rows
+    the result is a "data not supplied" notice, not an empty table.
+    """
+    rows = list(rows)
+    if not rows:
+        return not_supplied(caption or "Table")
+    head = "".join(f'<th scope="col">{escape(header)}</th>' for _, header in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(_cell(row.get(key)))}</td>" for key, _ in columns) + "</tr>"
+        for row in rows
+    )
+    caption_html = f"<caption>{escape(caption)}</caption>" if caption else ""
+    return Markup(
+        f'<table class="stp-table">{caption_html}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table>"
+    )
+
+
+def key_value_table(values: Mapping[str, Any], *, caption: str = "") -> Markup:
+    """A two-column table (name, value) for parameters, assumptions and hashes, in given order."""
+    rows = [{"name": key, "value": value} for key, value in values.items()]
+    return indicator_table(rows, (("name", "Item"), ("value", "Value")), caption=caption)
+
+
+def frame_table(frame: pd.DataFrame | None, *, caption: str = "") -> Markup:
+    """A DataFrame (already formatted for reading) as an escaped HTML table, columns as headers."""
+    if frame is None or frame.empty:
+        return not_supplied(caption or "Table")
+    columns = [(str(column), str(column)) for column in frame.columns]
+    rows = [{str(k): v for k, v in record.items()} for record in frame.to_dict("records")]
+    return indicator_table(rows, columns, caption=caption)
+
+
+def indicator_rows(
+    store: pd.DataFrame,
+    area_code: str,
+    indicators: Iterable[str],
+    catalog: Any = None,
+) -> list[dict[str, str]]:
+    """Table rows for the latest value of each indicator for one area, in the order given.
+
+    Missing indicators say "data not supplied"; suppressed ones say so; approximate values are
+    marked "(approximate)".
+    """
+    latest = narrative.area_rows(store, area_code).set_index("indicator", drop=False)
+    rows = []
+    for indicator in indicators:
+        meta = narrative.indicator_meta(catalog, indicator)
+        row = latest.loc[indicator].to_dict() if indicator in latest.index else {}
+        value = row.get("value")
+        if narrative.is_missing(value):
+            note = str(row.get("note") or "")
+            shown = narrative.SUPPRESSED if "suppress" in note.lower() else narrative.NOT_SUPPLIED
+        else:
+            shown = narrative.format_number(value, meta.decimals)
+            if bool(row.get("approximate")) and not narrative.is_missing(row.get("approximate")):
+                shown += " (approximate)"
+        comparison = _cell(row.get("comparison"))
+        rows.append(
+            {
+                "indicator": meta.name,
+                "period": _cell(row.get("period")),
+                "value": shown,
+                "unit": meta.unit,
+                "england": narrative.format_number(row.get("england_value"), meta.decimals),
+                "comparison": COMPARISON_TEXT.get(comparison, comparison),
+                "source": meta.source,
+            }
+        )
+    return rows
+
+
+# ---------------------------------------------------------------- charts
+
+
+def chart_html(chart: Any, *, title: str = "Chart") -> Markup:
+    """A chart (anything with ``img_html()``) in a ``<figure>``; ``None`` gives a notice."""
+    if chart is None:
+        return not_supplied(title)
+    return Markup(f'<figure class="stp-chart">{chart.img_html()}</figure>')
+
+
+def try_chart(title: str, plot: Callable[..., Any], *args: Any, **kwargs: Any) -> Markup:
+    """Draw a chart with ``plot(*args, **kwargs)``; on any failure show a notice, log the cause.
+
+    A pack never fails because one indicator is missing: the reader sees "<title>: data not
+    supplied." and the reason goes to the log (not to the pack).
+    """
+    try:
+        chart = plot(*args, **kwargs)
+    except Exception:  # noqa: BLE001 - one missing chart must not stop the pack
+        LOGGER.exception("chart %r could not be drawn", title)
+        return not_supplied(title)
+    finally:
+        _close_figures()
+    return chart_html(chart, title=title)
+
+
+def _close_figures() -> None:
+    """Free matplotlib figures after embedding them (keeps long notebooks small)."""
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError:  # pragma: no cover - matplotlib is a dependency
+        return
+    plt.close("all")
+
+
+# ---------------------------------------------------------------- tiles
+
+
+def gap_tiles(tiles: Sequence[GapTile]) -> Markup:
+    """The "three gaps at a glance" tiles: static HTML and CSS, no script."""
+    if not tiles:
+        return not_supplied("Three gaps at a glance")
+    parts = []
+    for tile in tiles:
+        status = tile.status if tile.status in ("worse", "better", "neutral") else "neutral"
+        parts.append(
+            f'<div class="stp-tile stp-tile-{status}"><h3>{escape(tile.title)}</h3>'
+            f'<p class="stp-headline">{escape(tile.headline)}</p>'
+            f"<p>{escape(tile.detail)}</p></div>"
+        )
+    return Markup(f'<div class="stp-tiles">{"".join(parts)}</div>')
+
+
+def comparison_tile(
+    title: str, store: pd.DataFrame, area_code: str, indicators: Iterable[str]
+) -> GapTile:
+    """A tile counting the area's indicators significantly worse / better than England."""
+    indicators = list(indicators)
+    latest = narrative.area_rows(store, area_code)
+    latest = latest[latest["indicator"].isin(indicators) & latest["value"].notna()]
+    worse = int((latest["comparison"] == "Worse").sum())
+    better = int((latest["comparison"] == "Better").sum())
+    if latest.empty:
+        return GapTile(title, narrative.NOT_SUPPLIED, f"0 of {len(indicators)} indicators supplied")
+    status = "worse" if worse > better else "better" if better > worse else "neutral"
+    return GapTile(
+        title=title,
+        headline=f"{worse} worse, {better} better",
+        detail=(
+            f"of {len(latest)} indicators with data, compared with England "
+            f"({len(indicators) - len(latest)} not supplied)"
+        ),
+        status=status,
+    )

@@ -1,0 +1,145 @@
+"""Tests for stp_analytics.display: escaped static HTML, real tables, notices not failures."""
+
+from __future__ import annotations
+
+import math
+import re
+from html.parser import HTMLParser
+from types import SimpleNamespace
+
+import pytest
+from store_factory import make_store
+
+from stp_analytics import display
+
+GM = {"area_code": "E54000007", "area_name": "Greater Manchester"}
+CATALOG = SimpleNamespace(
+    indicators={
+        "diabetes": SimpleNamespace(name="Diabetes prevalence", unit="%", source="QOF 2016/17"),
+        "smoking": SimpleNamespace(name="Smoking <adults>", unit="%", source="APS"),
+    }
+)
+
+
+class _Cells(HTMLParser):
+    """Collects the text of table cells, row by row."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self._in_cell = False
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "tr":
+            self.rows.append([])
+        if tag in ("td", "th"):
+            self._in_cell = True
+            self.rows[-1].append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th"):
+            self._in_cell = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_cell:
+            self.rows[-1][-1] += data
+
+
+def _cells(html: str) -> list[list[str]]:
+    parser = _Cells()
+    parser.feed(str(html))
+    return parser.rows
+
+
+def test_heading_and_section_escape() -> None:
+    assert str(display.section("Summary")) == '<h2 id="summary">Summary</h2>'
+    html = str(display.heading("A&E <4 hours>"))
+    assert html.startswith('<h3 id="a-e-4-hours">') and "&lt;4 hours&gt;" in html
+    with pytest.raises(ValueError, match="heading level"):
+        display.heading("x", level=9)
+
+
+def test_indicator_table_is_a_real_escaped_table() -> None:
+    rows = [{"indicator": "<script>alert(1)</script>", "value": "7.1", "unit": "%",
+             "source": "QOF"}]
+    html = str(display.indicator_table(rows, caption="Health & wellbeing"))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert html.count("<th ") == len(display.TABLE_COLUMNS)
+    cells = _cells(html)
+    assert cells[0] == [header for _, header in display.TABLE_COLUMNS]
+    assert cells[1][0] == "<script>alert(1)</script>"  # text survives, markup does not
+    assert "Unit" in cells[0] and "Source" in cells[0]
+
+
+def test_empty_table_is_a_notice() -> None:
+    html = str(display.indicator_table([], caption="Trusts"))
+    assert "<table" not in html and "Trusts: data not supplied." in html
+
+
+def test_indicator_rows_from_store() -> None:
+    store = make_store([
+        {"indicator": "diabetes", **GM, "value": 7.123, "england_value": 6.7,
+         "comparison": "Higher", "approximate": True},
+        {"indicator": "smoking", **GM, "value": math.nan, "note": "suppressed (small numbers)"},
+    ])
+    rows = display.indicator_rows(store, "E54000007", ["diabetes", "smoking", "absent"], CATALOG)
+    assert rows[0]["value"] == "7.1 (approximate)"
+    assert rows[0]["comparison"] == "significantly higher"
+    assert rows[0]["unit"] == "%" and rows[0]["source"] == "QOF 2016/17"
+    assert rows[1]["value"] == "suppressed: fewer than 10 events"
+    assert rows[2]["value"] == "data not supplied"
+    cells = _cells(display.indicator_table(rows))
+    assert cells[2][0] == "Smoking <adults>"
+
+
+def test_chart_html_and_try_chart() -> None:
+    image = '<img alt="Spine chart" src="data:image/png;base64,AA">'
+    chart = SimpleNamespace(img_html=lambda: image)
+    html = str(display.chart_html(chart))
+    assert html.startswith('<figure class="stp-chart"><img alt="Spine chart"')
+
+    def broken(*args, **kwargs):
+        raise KeyError("no such indicator")
+
+    notice = str(display.try_chart("Funnel plot", broken, 1, x=2))
+    assert "Funnel plot: data not supplied." in notice and "<img" not in notice
+    assert "Trend: data not supplied." in str(display.chart_html(None, title="Trend"))
+
+
+def test_tiles_static_and_escaped() -> None:
+    tiles = [display.GapTile("Health <gap>", "3 worse", "of 12", "worse"),
+             display.GapTile("Care", "1 worse", "of 4", "unknown-status")]
+    html = str(display.gap_tiles(tiles))
+    assert "<script" not in html and "&lt;gap&gt;" in html
+    assert "stp-tile-worse" in html and "stp-tile-neutral" in html
+    assert not re.search(r"https?://", html)
+
+
+def test_comparison_tile_counts() -> None:
+    store = make_store([
+        {"indicator": "diabetes", **GM, "value": 7.0, "comparison": "Worse"},
+        {"indicator": "smoking", **GM, "value": 9.0, "comparison": "Better"},
+        {"indicator": "x", **GM, "value": 9.0, "comparison": "Worse"},
+    ])
+    tile = display.comparison_tile("Health", store, "E54000007", ["diabetes", "smoking", "y"])
+    assert tile.headline == "1 worse, 1 better"
+    assert "of 2 indicators with data" in tile.detail and "(1 not supplied)" in tile.detail
+    empty = display.comparison_tile("Care", store, "E54000007", ["y"])
+    assert empty.headline == "data not supplied"
+
+
+def test_key_value_and_frame_tables() -> None:
+    html = display.key_value_table({"footprint": "E54000007", "efficiency": 0.02})
+    assert _cells(html)[1:] == [["footprint", "E54000007"], ["efficiency", "0.02"]]
+    import pandas as pd
+
+    frame = pd.DataFrame({"Trust": ["A & B"], "Value": ["1"]})
+    assert _cells(display.frame_table(frame))[1] == ["A & B", "1"]
+    assert "data not supplied" in str(display.frame_table(pd.DataFrame(), caption="Loans"))
+
+
+def test_bullet_list_and_stylesheet() -> None:
+    assert str(display.bullet_list([])) == ""
+    assert "<li>a &amp; b</li>" in str(display.bullet_list(["a & b"], ordered=True))
+    style = str(display.stylesheet())
+    assert style.startswith("<style>") and "url(" not in style and "@import" not in style
