@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -297,3 +298,310 @@ def comparison_tile(
         ),
         status=status,
     )
+
+
+# ---------------------------------------------------------------- the pack being drawn
+
+
+@dataclass
+class PackContext:
+    """Everything a pack notebook shows for one area: the store, the catalogue, the area facts."""
+
+    area_code: str
+    area_name: str
+    region_name: str
+    registered_population: int
+    label: str
+    label_plural: str
+    area_set: Any
+    store: pd.DataFrame
+    catalog: Any
+    store_path: str = ""
+    sections: dict[str, dict[str, Any]] | None = None
+
+    def indicators(self, gap: str) -> list[str]:
+        """Catalogue indicators of one gap (health | care | finance), in catalogue order."""
+        entries = getattr(self.catalog, "indicators", {}) or {}
+        return [key for key, entry in entries.items() if getattr(entry, "gap", "") == gap]
+
+    def section(self, key: str) -> dict[str, Any]:
+        """The pack definition's settings for a section (empty when the pack has none)."""
+        return dict((self.sections or {}).get(key) or {})
+
+
+def load_sections(pack_config: str | Path = "") -> dict[str, dict[str, Any]]:
+    """``sections`` of a pack definition (default ``packs/three_gaps.yml``), keyed by ``id``."""
+    import yaml
+
+    from stp_analytics import paths
+    from stp_analytics.errors import ParameterError
+
+    path = Path(pack_config) if str(pack_config) else paths.packs_dir() / "three_gaps.yml"
+    if not path.is_file():
+        raise ParameterError(f"pack_config: no pack definition at {path}")
+    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    sections = document.get("sections") or []
+    if not isinstance(sections, list):
+        raise ParameterError(f"file {path}: 'sections' must be a list of mappings with an id")
+    keyed = {}
+    for index, entry in enumerate(sections):
+        if not isinstance(entry, dict) or not entry.get("id"):
+            raise ParameterError(f"file {path}: sections[{index}] needs an 'id'")
+        keyed[str(entry["id"])] = entry
+    return keyed
+
+
+def open_pack(
+    footprint: str,
+    area_set: str = "stp2017",
+    store_path: str = "",
+    catalog_path: str = "",
+    pack_config: str = "",
+) -> PackContext:
+    """Load the catalogue, the metric store (built and cached if ``store_path`` is empty), the
+    area set and the pack sections; resolve ``footprint`` (code or name) to one area."""
+    from stp_analytics import catalog as catalog_module
+    from stp_analytics import geography, metrics
+
+    catalog = catalog_module.load_catalog(catalog_path or None)
+    if not store_path:
+        store_path = str(metrics.load_or_build_store(catalog, area_set=area_set))
+    store = metrics.read_store(store_path)
+    areas = geography.load_area_set(area_set)
+    code = geography.resolve_area(footprint, area_set)
+    facts = areas.areas.set_index("area_code").loc[code]
+    return PackContext(
+        area_code=code,
+        area_name=str(facts["area_name"]),
+        region_name=str(facts.get("region_name", "") or ""),
+        registered_population=int(facts.get("registered_population", 0) or 0),
+        label=areas.label,
+        label_plural=areas.label_plural,
+        area_set=areas,
+        store=store,
+        catalog=catalog,
+        store_path=str(store_path),
+        sections=load_sections(pack_config),
+    )
+
+
+def _part_names(pack: PackContext, part_type: str) -> list[str]:
+    """Names of the parts of the area (with the share when a part is split between areas)."""
+    try:
+        lookup = pack.area_set.part_lookup(part_type)
+    except Exception:  # noqa: BLE001 - a set without this lookup simply lists nothing
+        LOGGER.info("no %s lookup for area set %s", part_type, pack.area_set.name)
+        return []
+    lookup = lookup[lookup["area_code"] == pack.area_code].sort_values(["part_name", "part_code"])
+    names = []
+    for name, share in zip(lookup["part_name"], lookup["share"], strict=True):
+        split = not narrative.is_missing(share) and float(share) < 0.999
+        names.append(f"{name} ({float(share):.0%} of its population)" if split else str(name))
+    return names
+
+
+PART_LABELS = {"ccg": "Clinical commissioning groups", "lad": "Local authorities (districts)",
+               "utla": "Upper-tier local authorities", "trust": "Acute trusts"}
+
+
+def summary_facts(pack: PackContext) -> Markup:
+    """The area's name, code, region, registered population and its constituent organisations."""
+    facts = {
+        pack.label.capitalize(): f"{pack.area_name} ({pack.area_code})",
+        "NHS England region": pack.region_name or narrative.NOT_SUPPLIED,
+        "Registered population (QOF 2017/18 list sizes)": (
+            f"{pack.registered_population:,}" if pack.registered_population
+            else narrative.NOT_SUPPLIED
+        ),
+    }
+    parts = [key_value_table(facts, caption=f"About this {pack.label}")]
+    for part_type, title in PART_LABELS.items():
+        names = _part_names(pack, part_type)
+        if names:
+            parts.append(heading(f"{title} ({len(names)})", level=4))
+            parts.append(paragraph("; ".join(names)))
+    return Markup("".join(parts))
+
+
+# ---------------------------------------------------------------- section content
+
+
+def sentences_html(pack: PackContext, indicators: Iterable[str]) -> Markup:
+    """One template sentence per indicator (missing ones say "data not supplied")."""
+    sentences = narrative.area_sentences(
+        pack.store, pack.area_code, list(indicators), catalog=pack.catalog,
+        area_name=pack.area_name, label_plural=pack.label_plural, html=True,
+    )
+    return bullet_list(sentences)
+
+
+def gap_table(pack: PackContext, indicators: Iterable[str], caption: str) -> Markup:
+    """The latest value of each indicator with units, England and source, as a table."""
+    return indicator_table(
+        indicator_rows(pack.store, pack.area_code, indicators, pack.catalog), caption=caption
+    )
+
+
+def standards_not_supplied(pack: PackContext, gap: str) -> Markup:
+    """A notice for every indicator of ``gap`` with no value for the area (e.g. RTT 92%)."""
+    latest = narrative.area_rows(pack.store, pack.area_code)
+    with_values = set(latest.loc[latest["value"].notna(), "indicator"])
+    blocks = []
+    for indicator in pack.indicators(gap):
+        if indicator in with_values:
+            continue
+        entry = pack.catalog.indicators[indicator]
+        label = str(getattr(entry, "target_label", "") or "")
+        title = f"{entry.name} ({label})" if label else str(entry.name)
+        blocks.append(not_supplied(title))
+    if not blocks:
+        return Markup("")
+    return Markup("".join(blocks))
+
+
+def parts_table(pack: PackContext, indicator: str, caption: str) -> Markup:
+    """The latest value of ``indicator`` for each part of the area (e.g. its acute trusts)."""
+    store = pack.store
+    rows = store[
+        (store["area_role"] == "part") & (store["parent_code"] == pack.area_code)
+        & (store["indicator"] == indicator) & store["is_latest"].fillna(False).astype(bool)
+        & (store["sex"] == "Persons")
+    ].sort_values(["area_name", "area_code"])
+    meta = narrative.indicator_meta(pack.catalog, indicator)
+    records = [
+        {
+            "name": f"{row['area_name']} ({row['area_code']})",
+            "period": _cell(row["period"]),
+            "value": (narrative.format_number(row["value"], meta.decimals)
+                      or (narrative.SUPPRESSED if "suppress" in str(row["note"]).lower()
+                          else narrative.NOT_SUPPLIED)),
+            "ci": (f"{narrative.format_number(row['lower'], meta.decimals)}–"
+                   f"{narrative.format_number(row['upper'], meta.decimals)}"
+                   if not narrative.is_missing(row["lower"]) else ""),
+            "unit": meta.unit,
+            "comparison": COMPARISON_TEXT.get(str(row["comparison"]), _cell(row["comparison"])),
+        }
+        for row in rows.to_dict("records")
+    ]
+    columns = (("name", "Organisation"), ("period", "Period"), ("value", "Value"),
+               ("ci", "95% CI"), ("unit", "Unit"), ("comparison", "Compared with England"))
+    return indicator_table(records, columns, caption=caption)
+
+
+# ---------------------------------------------------------------- annex
+
+
+OGL_ATTRIBUTION = (
+    "Contains public sector information licensed under the Open Government Licence v3.0."
+)
+
+
+def sources_table(pack: PackContext) -> Markup:
+    """Every source behind an indicator in the store: publisher, period, licence, file."""
+    used = set(pack.store["indicator"].unique())
+    source_ids = sorted({
+        str(entry.source) for key, entry in pack.catalog.indicators.items()
+        if key in used and getattr(entry, "source", None)
+    })
+    periods = (pack.store[pack.store["area_role"] == "area"]
+               .groupby("indicator")["period"].agg(lambda s: ", ".join(sorted(set(map(str, s))))))
+    rows = []
+    for source_id in source_ids:
+        source = pack.catalog.sources.get(source_id)
+        if source is None:
+            continue
+        indicators = sorted(k for k, e in pack.catalog.indicators.items()
+                            if e.source == source_id and k in used)
+        rows.append({
+            "source": source.publisher,
+            "period": source.period,
+            "indicators": "; ".join(pack.catalog.indicators[i].name for i in indicators),
+            "periods": "; ".join(str(periods.get(i, "")) for i in indicators if i in periods),
+            "licence": source.licence,
+            "file": source.file or ", ".join(source.files),
+        })
+    columns = (("source", "Publisher"), ("period", "Period"), ("indicators", "Indicators"),
+               ("periods", "Periods in this pack"), ("licence", "Licence"), ("file", "File"))
+    return indicator_table(rows, columns, caption="Sources")
+
+
+def methods_table(pack: PackContext) -> Markup:
+    """How each indicator's value, interval and comparison were computed (from the store)."""
+    area = pack.store[(pack.store["area_role"] == "area") & (pack.store["area_code"] ==
+                                                               pack.area_code)]
+    rows = []
+    for indicator in sorted(set(area["indicator"])):
+        entry = pack.catalog.indicators.get(indicator)
+        chosen = area[area["indicator"] == indicator]
+        methods = ", ".join(sorted({str(m) for m in chosen["method"].dropna() if str(m)}))
+        levels = ", ".join(sorted({f"{float(c):.1%}" for c in chosen["confidence"].dropna()}))
+        rows.append({
+            "indicator": getattr(entry, "name", indicator),
+            "statistic": getattr(entry, "statistic", ""),
+            "aggregation": str(getattr(entry, "aggregation", "")).replace("_", " "),
+            "method": methods,
+            "confidence": levels,
+            "comparison": getattr(entry, "method", ""),
+        })
+    columns = (("indicator", "Indicator"), ("statistic", "Statistic"),
+               ("aggregation", "Aggregation to the area"), ("method", "Interval method"),
+               ("confidence", "Confidence"), ("comparison", "Comparison with England"))
+    return indicator_table(rows, columns, caption="Methods")
+
+
+def data_quality_notes(pack: PackContext) -> Markup:
+    """Suppressed values, approximations, name-matched files and split districts for the area."""
+    store = pack.store
+    mine = store[(store["area_code"] == pack.area_code)
+                 | ((store["area_role"] == "part") & (store["parent_code"] == pack.area_code))]
+    mine = mine[mine["is_latest"].fillna(False).astype(bool)]
+    notes = []
+    noted = mine[mine["note"].fillna("").astype(str).str.strip() != ""]
+    for (name, indicator), group in noted.groupby(["area_name", "indicator"], sort=True):
+        meta = narrative.indicator_meta(pack.catalog, str(indicator))
+        text = "; ".join(sorted(set(group["note"].astype(str))))
+        notes.append(f"{meta.name}, {name}: {text}")
+    approximate = mine[(mine["area_role"] == "area") & mine["approximate"].fillna(False)
+                       .astype(bool)]
+    if not approximate.empty:
+        names = sorted({narrative.indicator_meta(pack.catalog, i).name
+                        for i in approximate["indicator"]})
+        notes.append(
+            "Approximate (population-weighted mean of local authority values, no confidence "
+            f"interval): {', '.join(names)}."
+        )
+    from stp_analytics import paths
+
+    matched = sorted(p.stem for p in (paths.data_catalog_dir() / "name_matches").glob("*.csv"))
+    if matched:
+        notes.append(
+            "Matched to organisations by name (no code in the source; matches listed in "
+            f"data_catalog/name_matches/): {', '.join(matched)}."
+        )
+    split = [name for name in _part_names(pack, "lad") if "% of its population" in name]
+    if split:
+        notes.append(
+            f"Districts split between {pack.label_plural}, apportioned by their share of "
+            f"population: {'; '.join(split)}."
+        )
+    return bullet_list(notes) if notes else paragraph("No data-quality notes for this area.")
+
+
+def reproducibility(pack: PackContext, parameters: Mapping[str, Any]) -> Markup:
+    """Package version, SHA-256 of each data file and the parameters used (no timestamps)."""
+    import hashlib
+
+    import stp_analytics
+
+    values: dict[str, Any] = {"stp_analytics version": stp_analytics.__version__}
+    files = set()
+    for source in pack.catalog.sources.values():
+        for name in (source.file, *source.files):
+            if name:
+                files.add(source.resolve(name))
+    for path in sorted(files):
+        if path.is_file():
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            values[f"sha256 {path.name}"] = digest[:16]
+    values.update({f"parameter {k}": repr(v) for k, v in parameters.items()})
+    return key_value_table(values, caption="Reproducibility")

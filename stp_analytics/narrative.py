@@ -120,11 +120,16 @@ def indicator_meta(catalog: Any, indicator: str) -> IndicatorMeta:
                 return value
         return default
 
+    source_id = str(first("source", "source_id"))
+    source = (getattr(catalog, "sources", None) or {}).get(source_id)
+    if source is not None:
+        publisher, period = getattr(source, "publisher", ""), getattr(source, "period", "")
+        source_id = f"{publisher} ({period})" if publisher and period else publisher or source_id
     return IndicatorMeta(
         indicator=indicator,
         name=str(first("name", "title", "label", default=indicator)),
         unit=str(first("unit", "units")),
-        source=str(first("source", "source_id")),
+        source=source_id,
         gap=str(first("gap", "section", "domain")),
         decimals=int(first("decimals", default=1)),
     )
@@ -198,7 +203,7 @@ def _suppression_note(row: Mapping[str, Any]) -> str:
 
 
 def _common_context(
-    row: Mapping[str, Any], meta: IndicatorMeta, area_name: str, label: str
+    row: Mapping[str, Any], meta: IndicatorMeta, area_name: str, label_plural: str
 ) -> dict[str, Any]:
     unit, places = meta.unit, meta.decimals
 
@@ -216,7 +221,7 @@ def _common_context(
         "peer": fmt("peer_best5_mean"),
         "rank": "" if is_missing(rank) else ordinal(int(rank)),
         "rank_of": "" if is_missing(row.get("rank_of")) else int(row.get("rank_of")),
-        "label_plural": f"{label}s",
+        "label_plural": label_plural,
     }
 
 
@@ -225,7 +230,7 @@ def indicator_sentence(
     *,
     catalog: Any = None,
     area_name: str = "",
-    label: str = "footprint",
+    label_plural: str = "footprints",
     tied: bool = False,
     html: bool = False,
 ) -> str:
@@ -237,7 +242,7 @@ def indicator_sentence(
     """
     row = dict(row)
     meta = indicator_meta(catalog, str(row.get("indicator", "")))
-    context = _common_context(row, meta, area_name, label)
+    context = _common_context(row, meta, area_name, label_plural)
     approximate = bool(row.get("approximate")) and not is_missing(row.get("approximate"))
     lower = "" if approximate else format_number(row.get("lower"), meta.decimals)
     upper = "" if approximate else format_number(row.get("upper"), meta.decimals)
@@ -267,7 +272,7 @@ def area_sentences(
     *,
     catalog: Any = None,
     area_name: str = "",
-    label: str = "footprint",
+    label_plural: str = "footprints",
     html: bool = False,
 ) -> list[str]:
     """One sentence per indicator for the area, in the order given ("data not supplied" if none)."""
@@ -283,7 +288,8 @@ def area_sentences(
             row, tied = pd.Series({"indicator": indicator, "value": math.nan}), False
         sentences.append(
             indicator_sentence(
-                row, catalog=catalog, area_name=area_name, label=label, tied=tied, html=html
+                row, catalog=catalog, area_name=area_name, label_plural=label_plural,
+                tied=tied, html=html,
             )
         )
     return sentences
@@ -331,10 +337,10 @@ def _message(
     store: pd.DataFrame,
     catalog: Any,
     area_name: str,
-    label: str,
+    label_plural: str,
 ) -> KeyMessage:
     meta = indicator_meta(catalog, str(row["indicator"]))
-    context = _common_context(row, meta, area_name, label)
+    context = _common_context(row, meta, area_name, label_plural)
     context.update(
         rule=rule,
         tied=tied_ranks(store, str(row["indicator"]), row.get("rank")),
@@ -358,7 +364,7 @@ def key_messages(
     n: int = 5,
     *,
     area_name: str = "",
-    label: str = "footprint",
+    label_plural: str = "footprints",
 ) -> list[KeyMessage]:
     """Up to ``n`` (at most 5) key messages for an area, chosen by :data:`RULES`.
 
@@ -380,7 +386,7 @@ def key_messages(
             if indicator not in used:
                 used.add(indicator)
                 row = by_indicator.loc[indicator].to_dict()
-                chosen.append(_message(rule, score, row, store, catalog, area_name, label))
+                chosen.append(_message(rule, score, row, store, catalog, area_name, label_plural))
                 return True
         return False
 

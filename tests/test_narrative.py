@@ -58,7 +58,7 @@ def test_sentence_significant_with_ci_and_rank() -> None:
 
 def test_sentence_similar_tied_and_ccg_label() -> None:
     sentence = narrative.indicator_sentence(
-        _diabetes(comparison="Similar", rank=5), catalog=CATALOG, tied=True, label="CCG"
+        _diabetes(comparison="Similar", rank=5), catalog=CATALOG, tied=True, label_plural="CCGs"
     )
     assert "similar to England (6.7%)" in sentence
     assert "ranks joint 5th of 44 CCGs" in sentence
