@@ -1,0 +1,32 @@
+"""Indicator statistics that match the published methods (PHE / Fingertips / Making Data Count).
+
+One small module per family; this package re-exports the public API:
+
+* :func:`proportion` (Wilson), :func:`rate` (exact < 10, else Byar's), :func:`dsr` (Dobson,
+  incl. non-independent events), :func:`isr` (ratio or rate), :func:`mean_ci` (Student's t).
+* :func:`compare` (Fingertips significance labels), :func:`quintile`, :func:`quantile_groups`.
+* :func:`funnel_proportion_limits`, :func:`funnel_significance`, :func:`spiegelhalter_limits`,
+  :func:`overdispersion_tau2`.
+* :func:`xmr` (Making Data Count XmR chart with rules, variation and assurance).
+* :func:`rank_areas`, :func:`nearest_peers`, :func:`peer_best_mean`, :func:`opportunity`,
+  :func:`target_gap` (ranks, RightCare-style peers and opportunity, gaps to targets).
+
+Every CI method returns a DataFrame with ``value, lower, upper, confidence, statistic, method,
+note``; suppressed values are NaN with the reason in ``note``. Invalid input raises a
+``ValueError`` subclass (``stp_analytics.errors.DataValidationError`` or ``ParameterError``)
+whose message names the argument and the offending value. Formulas:
+``tests/reference/README.md``.
+"""
+
+from stp_analytics.methods.dsr import ESP2013, dsr
+from stp_analytics.methods.isr import isr
+from stp_analytics.methods.proportions import proportion
+from stp_analytics.methods.rates import rate
+
+__all__ = [
+    "ESP2013",
+    "dsr",
+    "isr",
+    "proportion",
+    "rate",
+]
