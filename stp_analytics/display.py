@@ -242,21 +242,23 @@ def try_chart(title: str, plot: Callable[..., Any], *args: Any, **kwargs: Any) -
     """
     try:
         chart = plot(*args, **kwargs)
+        html = chart_html(chart, title=title)
     except Exception:  # noqa: BLE001 - one missing chart must not stop the pack
         LOGGER.exception("chart %r could not be drawn", title)
         return not_supplied(title)
-    finally:
-        _close_figures()
-    return chart_html(chart, title=title)
+    close = getattr(chart, "close", None)
+    if callable(close):
+        close()  # free the figure once it is embedded
+    return html
 
 
-def _close_figures() -> None:
-    """Free matplotlib figures after embedding them (keeps long notebooks small)."""
+def try_call(title: str, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``function(*args, **kwargs)``, or a "not yet available" notice (cause logged) on failure."""
     try:
-        import matplotlib.pyplot as plt
-    except ImportError:  # pragma: no cover - matplotlib is a dependency
-        return
-    plt.close("all")
+        return function(*args, **kwargs)
+    except Exception:  # noqa: BLE001 - one failing section must not stop the pack
+        LOGGER.exception("%s could not be computed", title)
+        return not_supplied(title, "not yet available for this area")
 
 
 # ---------------------------------------------------------------- tiles
@@ -443,19 +445,23 @@ def gap_table(pack: PackContext, indicators: Iterable[str], caption: str) -> Mar
 
 
 def standards_not_supplied(pack: PackContext, gap: str) -> Markup:
-    """A notice for every indicator of ``gap`` with no value for the area (e.g. RTT 92%)."""
-    latest = narrative.area_rows(pack.store, pack.area_code)
-    with_values = set(latest.loc[latest["value"].notna(), "indicator"])
+    """A notice for every indicator of ``gap`` with no value for the area (e.g. RTT 92%), from
+    :func:`stp_analytics.metrics.indicator_status`."""
+    from stp_analytics import metrics
+
+    status = metrics.indicator_status(pack.store, pack.catalog, pack.area_code)
+    status = status[status["indicator"].isin(pack.indicators(gap))
+                    & (status["status"] != metrics.STATUS_OK)]
     blocks = []
-    for indicator in pack.indicators(gap):
-        if indicator in with_values:
-            continue
-        entry = pack.catalog.indicators[indicator]
+    for record in status.to_dict("records"):
+        entry = pack.catalog.indicators[record["indicator"]]
         label = str(getattr(entry, "target_label", "") or "")
         title = f"{entry.name} ({label})" if label else str(entry.name)
-        blocks.append(not_supplied(title))
+        suppressed = record["status"] == metrics.STATUS_SUPPRESSED
+        blocks.append(not_supplied(title, narrative.SUPPRESSED if suppressed
+                                   else narrative.NOT_SUPPLIED))
     if not blocks:
-        return Markup("")
+        return paragraph("Every care and quality standard in the catalogue has data.")
     return Markup("".join(blocks))
 
 
@@ -592,8 +598,13 @@ def reproducibility(pack: PackContext, parameters: Mapping[str, Any]) -> Markup:
     import hashlib
 
     import stp_analytics
+    from stp_analytics import metrics
 
-    values: dict[str, Any] = {"stp_analytics version": stp_analytics.__version__}
+    values: dict[str, Any] = {
+        "stp_analytics version": stp_analytics.__version__,
+        "metric store hash": try_call("store hash", metrics.store_hash, pack.catalog,
+                                      pack.area_set.name),
+    }
     files = set()
     for source in pack.catalog.sources.values():
         for name in (source.file, *source.files):
@@ -605,3 +616,48 @@ def reproducibility(pack: PackContext, parameters: Mapping[str, Any]) -> Markup:
             values[f"sha256 {path.name}"] = digest[:16]
     values.update({f"parameter {k}": repr(v) for k, v in parameters.items()})
     return key_value_table(values, caption="Reproducibility")
+
+
+def indicator_name(pack: PackContext, indicator: str) -> str:
+    """The catalogue name of an indicator (its id when the catalogue does not have it)."""
+    return narrative.indicator_meta(pack.catalog, indicator).name
+
+
+def with_data(pack: PackContext, indicators: Iterable[str]) -> list[str]:
+    """The indicators, in order, that have a value for the area in the store."""
+    latest = narrative.area_rows(pack.store, pack.area_code)
+    present = set(latest.loc[latest["value"].notna(), "indicator"])
+    return [indicator for indicator in indicators if indicator in present]
+
+
+def three_gap_tiles(pack: PackContext, finance_result: Any = None) -> list[GapTile]:
+    """The three tiles: health and care count comparisons with England; finance shows the
+    model's 2020/21 gap when the finance model gives a headline, else its indicators."""
+    tiles = [
+        comparison_tile("Health and wellbeing gap", pack.store, pack.area_code,
+                        pack.indicators("health")),
+        comparison_tile("Care and quality gap", pack.store, pack.area_code,
+                        pack.indicators("care")),
+    ]
+    headline = getattr(finance_result, "headline", None)
+    if isinstance(headline, str) and headline:
+        detail = str(getattr(finance_result, "headline_detail", "") or
+                     "do-nothing model to 2020/21 (a model, not a forecast)")
+        tiles.append(GapTile("Finance and efficiency gap", headline, detail, "neutral"))
+    else:
+        tiles.append(comparison_tile("Finance and efficiency gap", pack.store, pack.area_code,
+                                     pack.indicators("finance")))
+    return tiles
+
+
+def finance_html(finance_result: Any) -> Markup:
+    """The finance section as HTML: a notice, an HTML fragment, or an object with ``html``."""
+    if finance_result is None:
+        return not_supplied("Finance and efficiency model", "not yet available for this area")
+    if isinstance(finance_result, Markup):
+        return finance_result
+    for attribute in ("html", "_repr_html_"):
+        value = getattr(finance_result, attribute, None)
+        if value is not None:
+            return Markup(value() if callable(value) else value)
+    return not_supplied("Finance and efficiency model", "not yet available for this area")
