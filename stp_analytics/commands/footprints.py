@@ -1,4 +1,4 @@
-"""`stp-packs footprints`: print the areas of an area set (code, name, region, registered population).
+"""`stp-packs footprints`: print an area set (code, name, region, registered population).
 
 A thin layer over :func:`stp_analytics.geography.footprint_table`; ``--format csv`` prints the
 table as CSV for other tools, ``--format table`` (default) as aligned text with a total line.

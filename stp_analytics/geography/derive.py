@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import gzip
 import os
-import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +27,7 @@ import pandas as pd
 
 from stp_analytics.errors import DataValidationError
 from stp_analytics.geography import sources
+from stp_analytics.geography.lookup import normalise_name
 from stp_analytics.paths import data_catalog_dir
 
 LOOKUP_COLUMNS = ["part_code", "part_name", "area_code", "share"]
@@ -126,12 +126,6 @@ def utla_parts(area_set: str, year: int = 2017) -> pd.DataFrame:
     return _tidy(lookup)
 
 
-def _normalise_ccg_name(name: str) -> str:
-    """Lower case, '&' read as 'and', punctuation and spaces collapsed."""
-    name = name.lower().replace("&", " and ")
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", name).split())
-
-
 def practice_ccgs(year: str) -> pd.DataFrame:
     """Practice -> April 2017 CCG for a QOF year (method in the module docstring)."""
     practices = sources.qof_practices(year).copy()
@@ -144,9 +138,9 @@ def practice_ccgs(year: str) -> pd.DataFrame:
         )
         is_ccg17 = practices["ccg_code"].isin(ccgs["ccg_code"])
     if not is_ccg17.all():
-        by_name = dict(zip(ccgs["ccg_name"].map(_normalise_ccg_name), ccgs["ccg_code"], strict=True))
+        by_name = dict(zip(ccgs["ccg_name"].map(normalise_name), ccgs["ccg_code"], strict=True))
         screening = sources.cervical_screening_ccgs().drop_duplicates("practice_code")
-        named = screening.set_index("practice_code")["ccg_name"].map(_normalise_ccg_name)
+        named = screening.set_index("practice_code")["ccg_name"].map(normalise_name)
         codes = practices.loc[~is_ccg17, "practice_code"].map(named).map(by_name)
         practices.loc[~is_ccg17, "ccg_code"] = codes
         is_ccg17 = practices["ccg_code"].isin(ccgs["ccg_code"])
