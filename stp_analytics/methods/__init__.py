@@ -18,15 +18,23 @@ whose message names the argument and the offending value. Formulas:
 ``tests/reference/README.md``.
 """
 
+from stp_analytics.methods.comparison import COMPARISON_LABELS, compare
 from stp_analytics.methods.dsr import ESP2013, dsr
 from stp_analytics.methods.isr import isr
+from stp_analytics.methods.means import mean_ci
 from stp_analytics.methods.proportions import proportion
+from stp_analytics.methods.quantiles import quantile_groups, quintile
 from stp_analytics.methods.rates import rate
 
 __all__ = [
+    "COMPARISON_LABELS",
     "ESP2013",
+    "compare",
     "dsr",
     "isr",
+    "mean_ci",
     "proportion",
+    "quantile_groups",
+    "quintile",
     "rate",
 ]
