@@ -1,0 +1,376 @@
+"""Observations at their source geography -> each area of the set, its parts, regions, England.
+
+Rules (DESIGN.md "Aggregation rules", methods README):
+* ``sum_counts``: numerators and denominators are summed (a split district contributes its share)
+  and the statistic and its CI are computed from the sums with :func:`methods.proportion`
+  (Wilson) or :func:`methods.rate` (exact below 10 events, else Byar's). Rates are never averaged.
+* ``population_weighted_mean``: only values exist, so an area gets the mean of its parts' values
+  weighted by mid-year population x share; flagged approximate, no CI. England is the published
+  England row when the file has one, otherwise weighted the same way.
+* ``sum``: amounts (days, pounds, counts) are summed; no CI.
+Successor LAD codes (2019/2021 mergers) are mapped back to the 2017 districts they replaced.
+Everything is grouped and vectorised; nothing loops over rows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from stp_analytics import methods
+from stp_analytics.metrics.geo import ENGLAND_CODE, ENGLAND_NAME, PART_LEVEL, GeoContext
+from stp_analytics.metrics.periods import period_table
+
+KEYS = ["indicator", "period", "sex"]
+SUM_COLUMNS = ["num", "den", "wsum", "wtot", "vsum", "n_parts", "n_missing", "split", "merged"]
+WEIGHTED_NOTE = "approximate: population-weighted mean of local authority values, no CI"
+SUPPRESSED_NOTE = "suppressed: fewer than 10 events"
+MIN_EVENTS = 10
+NON_ENGLISH_CODE = r"[WSN]\d{8}"  # ONS codes of Wales, Scotland, Northern Ireland
+
+
+def aggregate(observations: pd.DataFrame, specs: pd.DataFrame, geo: GeoContext) -> pd.DataFrame:
+    """Statistic rows for every area, part, region and England of ``geo``.
+
+    ``observations`` follow ``schema.OBSERVATION_COLUMNS``; ``specs`` come from
+    :func:`stp_analytics.metrics.specs.indicator_specs`. Returns one row per indicator x
+    area_role x area_code x parent_code x period x sex with numerator, denominator, value,
+    lower, upper, confidence, method, approximate, note, area_type, area_name, region_code,
+    period_start.
+    """
+    obs = _prepare(observations, specs)
+    source = obs.loc[obs["area_type"] == obs["geography"]]
+    mapped = _map_to_areas(source, geo)
+    area_sums = _sum_parts(mapped, ["indicator", "area_code", "period", "sex"])
+    region_of = geo.areas.set_index("area_code")["region_code"]
+    region_sums = _sum_parts(
+        area_sums.assign(region_code=area_sums["area_code"].map(region_of)),
+        ["indicator", "region_code", "period", "sex"],
+    ).rename(columns={"region_code": "area_code"})
+    frames = [
+        _label(area_sums, "area", geo),
+        _label(region_sums, "region", geo),
+        _england(source, area_sums, obs),
+        _parts(source, mapped, geo),
+    ]
+    rows = pd.concat([f for f in frames if len(f)], ignore_index=True)
+    rows = rows.merge(specs, on="indicator", how="left", validate="many_to_one")
+    rows = rows.merge(obs.loc[:, ["indicator", "period", "period_start"]].drop_duplicates(),
+                      on=["indicator", "period"], how="left")
+    return _finish(rows, geo)
+
+
+def _prepare(observations: pd.DataFrame, specs: pd.DataFrame) -> pd.DataFrame:
+    """Observations of catalogue indicators with their specs and parsed periods."""
+    obs = observations.loc[observations["indicator"].isin(specs["indicator"])].copy()
+    for column in ("numerator", "denominator", "value", "lower", "upper"):
+        obs[column] = pd.to_numeric(obs[column], errors="coerce").astype("float64")
+    for column in ("indicator", "area_type", "area_code", "period", "sex"):
+        obs[column] = obs[column].astype("str")
+    obs = obs.merge(
+        specs.loc[:, ["indicator", "geography", "aggregation", "frequency", "statistic"]],
+        on="indicator",
+    )
+    monthly = obs["frequency"].eq("monthly")
+    parts = []
+    for flag in (False, True):
+        labels = obs.loc[monthly == flag, "period"]
+        if len(labels):
+            parts.append(period_table(labels, monthly=flag).assign(monthly=flag))
+    table = pd.concat(parts, ignore_index=True)
+    obs = obs.assign(monthly=monthly).merge(table, on=["period", "monthly"], how="left")
+    return obs.drop(columns="monthly")
+
+
+def _map_to_areas(source: pd.DataFrame, geo: GeoContext) -> pd.DataFrame:
+    """Source rows joined to the areas they lie in, with share, weight and contributions."""
+    pieces = []
+    for geography, rows in source.groupby("geography", sort=True):
+        try:
+            lookup = geo.lookup(geography)
+        except (KeyError, ValueError):
+            continue  # no look-up for this geography: the indicator gets no area rows
+        codes = _code_map(rows["area_code"].drop_duplicates(), lookup, geography, geo)
+        joined = rows.merge(codes, left_on="area_code", right_on="source_code")
+        joined = joined.drop(columns=["area_code", "source_code"]).merge(lookup, on="part_code")
+        pieces.append(joined)
+    if not pieces:
+        return pd.DataFrame(columns=[*source.columns, "part_code", "part_name", "share", "weight"])
+    mapped = pd.concat(pieces, ignore_index=True)
+    return _with_weights(mapped, geo)
+
+
+def _code_map(
+    codes: pd.Series, lookup: pd.DataFrame, geography: str, geo: GeoContext
+) -> pd.DataFrame:
+    """source_code -> part_code with split_share (1, or a merged authority's population share)."""
+    known = codes[codes.isin(lookup["part_code"])]
+    direct = pd.DataFrame({"source_code": known, "part_code": known, "split_share": 1.0,
+                           "merged": False})
+    if geography not in ("lad", "utla"):
+        return direct
+    changes = geo.code_changes()
+    changes = changes.loc[changes["new_code"].isin(codes[~codes.isin(lookup["part_code"])])
+                          & changes["old_code"].isin(lookup["part_code"])]
+    if changes.empty:
+        return direct
+    merged = pd.DataFrame({"source_code": changes["new_code"], "part_code": changes["old_code"],
+                           "split_share": changes["weight"].astype("float64"), "merged": True})
+    return pd.concat([direct, merged], ignore_index=True)
+
+
+def _with_weights(mapped: pd.DataFrame, geo: GeoContext) -> pd.DataFrame:
+    """Add population weights (lad/utla, population x share) and each row's contributions."""
+    weighted = mapped["aggregation"].eq("population_weighted_mean")
+    population = pd.Series(np.nan, index=mapped.index)
+    for (geography, year), idx in mapped.loc[weighted].groupby(
+        ["geography", "ref_year"], sort=True
+    ).groups.items():
+        if geography in ("lad", "utla"):
+            pop, _ = geo.population(geography, int(year))
+            population[idx] = mapped.loc[idx, "part_code"].map(pop).to_numpy()
+        else:  # value-only data at an NHS geography: weight by its denominator
+            population[idx] = mapped.loc[idx, "denominator"].to_numpy()
+    share = mapped["share"] * mapped["split_share"]
+    amount = mapped["numerator"].fillna(mapped["value"])
+    counts = mapped["aggregation"].eq("sum_counts")
+    missing = np.where(
+        counts,
+        mapped["numerator"].isna()
+        | (mapped["denominator"].isna() & mapped["statistic"].ne("count")),
+        np.where(weighted, mapped["value"].isna() | population.isna(), amount.isna()),
+    )
+    has = mapped["value"].notna() & population.notna()
+    return mapped.assign(
+        weight=population * mapped["share"],
+        num=mapped["numerator"] * share,
+        den=mapped["denominator"] * share,
+        wsum=(mapped["value"] * population * mapped["share"]).where(has),
+        wtot=(population * mapped["share"]).where(has),
+        vsum=amount * share,
+        n_parts=1,
+        n_missing=missing.astype("int64"),
+        split=mapped["share"] < 1,
+    )
+
+
+def _sum_parts(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Sum contributions within groups (min_count=1 so all-missing stays missing)."""
+    if frame.empty:
+        return pd.DataFrame(columns=[*by, *SUM_COLUMNS])
+    grouped = frame.groupby(by, sort=True, dropna=False)
+    sums = grouped[["num", "den", "wsum", "wtot", "vsum"]].sum(min_count=1)
+    counts = grouped[["n_parts", "n_missing"]].sum()
+    flags = grouped[["split", "merged"]].any()
+    return pd.concat([sums, counts, flags], axis=1).reset_index()
+
+
+def _label(sums: pd.DataFrame, role: str, geo: GeoContext) -> pd.DataFrame:
+    """Attach role, names, parents and region codes to area or region sums."""
+    if sums.empty:
+        return sums
+    if role == "area":
+        info = geo.areas.rename(columns={"region_code": "parent_code"}).assign(
+            region_code=geo.areas["region_code"], area_type=geo.area_type
+        )
+    else:
+        info = geo.regions.rename(columns={"region_code": "area_code", "region_name": "area_name"})
+        info = info.assign(parent_code=ENGLAND_CODE, region_code=info["area_code"],
+                           area_type="region")
+    info = info.loc[:, ["area_code", "area_name", "parent_code", "region_code", "area_type"]]
+    return sums.merge(info, on="area_code", how="left").assign(area_role=role)
+
+
+def _england(source: pd.DataFrame, area_sums: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
+    """England: counts and amounts over every English source row; weights over the areas;
+    the published England row kept alongside (used for value-only indicators)."""
+    english = source.loc[~source["area_code"].str.fullmatch(NON_ENGLISH_CODE)]
+    english = english.assign(
+        num=english["numerator"],
+        den=english["denominator"],
+        vsum=english["numerator"].fillna(english["value"]),
+    )
+    grouped = english.groupby(KEYS, sort=True)
+    totals = grouped[["num", "den", "vsum"]].sum(min_count=1)
+    totals["n_parts"] = grouped.size()
+    weights = area_sums.groupby(KEYS, sort=True)[["wsum", "wtot"]].sum(min_count=1)
+    sums = totals.join(weights, how="outer").reset_index()
+    published = obs.loc[obs["area_type"].eq("england"), [*KEYS, "value", "lower", "upper",
+                                                        "numerator", "denominator"]]
+    published = published.drop_duplicates(KEYS).rename(columns={
+        "value": "pub_value", "lower": "pub_lower", "upper": "pub_upper",
+        "numerator": "pub_num", "denominator": "pub_den"})
+    sums = sums.merge(published, on=KEYS, how="outer")
+    return sums.assign(
+        area_role="england", area_code=ENGLAND_CODE, area_name=ENGLAND_NAME, parent_code="",
+        region_code="", area_type="england", n_missing=0, split=False, merged=False,
+    )
+
+
+def _parts(source: pd.DataFrame, mapped: pd.DataFrame, geo: GeoContext) -> pd.DataFrame:
+    """Rows for each area's parts: CCGs for practice data, else the source units themselves."""
+    pieces = []
+    practice = source.loc[source["geography"].eq("practice")]
+    ccgs = geo.practice_parts() if len(practice) and geo.area_type != "ccg" else None
+    if ccgs is not None:
+        joined = practice.merge(ccgs.rename(columns={"part_code": "area_code",
+                                                     "area_code": "ccg_code"}), on="area_code")
+        joined = joined.assign(num=joined["numerator"], den=joined["denominator"],
+                               wsum=np.nan, wtot=np.nan, vsum=joined["numerator"], n_parts=1,
+                               n_missing=joined["numerator"].isna().astype("int64"),
+                               split=False, merged=False)
+        sums = _sum_parts(joined, ["indicator", "ccg_code", "period", "sex"])
+        parents = geo.lookup("ccg").rename(columns={"part_code": "ccg_code",
+                                                    "area_code": "parent_code"})
+        sums = sums.merge(parents, on="ccg_code").rename(
+            columns={"ccg_code": "area_code", "part_name": "area_name"})
+        pieces.append(sums.assign(area_type=PART_LEVEL["practice"]))
+    own = mapped.loc[~mapped["geography"].isin(["practice", geo.area_type])]
+    if len(own):
+        own = own.assign(
+            num=own["numerator"], den=own["denominator"], wsum=np.nan, wtot=np.nan,
+            vsum=own["numerator"].fillna(own["value"]), n_parts=1, n_missing=0,
+            pub_value=own["value"], pub_lower=own["lower"], pub_upper=own["upper"],
+        )
+        own = own.rename(columns={"area_code": "parent_code", "part_code": "area_code",
+                                  "part_name": "area_name"})
+        keep = [*KEYS, "area_code", "area_name", "parent_code", "area_type", "share", "num", "den",
+                "wsum", "wtot", "vsum", "n_parts", "n_missing", "split", "merged", "pub_value",
+                "pub_lower", "pub_upper"]
+        pieces.append(own.loc[:, keep])
+    if not pieces:
+        return pd.DataFrame()
+    parts = pd.concat(pieces, ignore_index=True)
+    region_of = geo.areas.set_index("area_code")["region_code"]
+    return parts.assign(area_role="part", region_code=parts["parent_code"].map(region_of))
+
+
+def _basis(rows: pd.DataFrame, geo: GeoContext) -> pd.Series:
+    """How each row's value is obtained: counts, weighted, sum or published."""
+    by_aggregation = rows["aggregation"].map(
+        {"sum_counts": "counts", "population_weighted_mean": "weighted", "sum": "sum"}
+    )
+    basis = by_aggregation.copy()
+    part = rows["area_role"].eq("part")
+    has_counts = rows["num"].notna()
+    basis[part & ~(by_aggregation.eq("counts") & has_counts) & ~by_aggregation.eq("sum")] = (
+        "published"
+    )
+    direct = rows["area_role"].eq("area") & rows["geography"].eq(geo.area_type)
+    basis[direct & ~(by_aggregation.eq("counts") & has_counts)] = "published"
+    england_pub = rows["area_role"].eq("england") & rows["pub_value"].notna()
+    basis[england_pub & (by_aggregation.eq("weighted") | ~has_counts)] = "published"
+    return basis
+
+
+def _finish(rows: pd.DataFrame, geo: GeoContext) -> pd.DataFrame:
+    """Compute value, CI, method, approximate flag and notes for every row."""
+    for column in ("pub_value", "pub_lower", "pub_upper", "pub_num", "pub_den", "share"):
+        if column not in rows:
+            rows[column] = np.nan
+    rows = rows.astype({c: "float64" for c in ("num", "den", "wsum", "wtot", "vsum", "pub_value",
+                                                 "pub_lower", "pub_upper", "pub_num", "pub_den",
+                                                 "share")})
+    rows["split"] = rows["split"].fillna(False).astype("bool")
+    rows["merged"] = rows["merged"].fillna(False).astype("bool")
+    rows["n_missing"] = rows["n_missing"].fillna(0).astype("int64")
+    rows["n_parts"] = rows["n_parts"].fillna(0).astype("int64")
+    basis = _basis(rows, geo)
+    out = pd.DataFrame(index=rows.index)
+    out["numerator"] = rows["num"]
+    out["denominator"] = rows["den"]
+    out["value"] = np.nan
+    out["lower"] = np.nan
+    out["upper"] = np.nan
+    out["method"] = ""
+    out["note"] = ""
+    _from_counts(rows, basis.eq("counts"), out)
+    weighted = basis.eq("weighted")
+    out.loc[weighted, "value"] = (rows["wsum"] / rows["wtot"])[weighted]
+    out.loc[weighted, "method"] = "population-weighted mean"
+    out.loc[weighted, "note"] = np.where(
+        rows.loc[weighted, "geography"].isin(["lad", "utla"]),
+        WEIGHTED_NOTE,
+        "approximate: weighted mean of " + rows.loc[weighted, "geography"] + " values, no CI",
+    )
+    summed = basis.eq("sum")
+    out.loc[summed, "value"] = rows.loc[summed, "vsum"]
+    out.loc[summed, "method"] = "sum"
+    published = basis.eq("published")
+    for column in ("value", "lower", "upper"):
+        out.loc[published, column] = rows.loc[published, f"pub_{column}"]
+    out.loc[published, "numerator"] = rows["pub_num"].fillna(rows["num"])[published]
+    out.loc[published, "denominator"] = rows["pub_den"].fillna(rows["den"])[published]
+    out.loc[published, "method"] = "published"
+    out["approximate"] = weighted
+    out["note"] = _notes(rows, out["note"])
+    keep = ["indicator", "area_role", "area_type", "area_code", "area_name", "parent_code",
+            "region_code", "period", "period_start", "sex", "confidence"]
+    result = pd.concat([rows.loc[:, keep], out], axis=1)
+    for column in ("area_name", "parent_code", "region_code", "area_type"):
+        result[column] = result[column].fillna("").astype("str")
+    return result
+
+
+def _from_counts(rows: pd.DataFrame, mask: pd.Series, out: pd.DataFrame) -> None:
+    """Proportions (Wilson) and rates (exact/Byar's) from summed counts, in place."""
+    num, den = rows["num"], rows["den"]
+    statistic = rows["statistic"]
+    counted = mask & statistic.eq("count")
+    out.loc[counted, "value"] = num[counted]
+    out.loc[counted, "method"] = "count"
+    ratio = mask & statistic.isin(["published", "mean"])
+    out.loc[ratio, "value"] = (num / den * rows["multiplier"])[ratio]
+    out.loc[ratio, "method"] = "ratio of sums"
+    stats = mask & statistic.isin(["proportion", "rate"])
+    missing = stats & (num.isna() | den.isna())
+    zero_den = stats & ~missing & (den <= 0)
+    over = stats & statistic.eq("proportion") & ~missing & ~zero_den & (num > den)
+    small = stats & ~missing & ~zero_den & ~over & (num < MIN_EVENTS)
+    out.loc[missing, "note"] = "numerator or denominator not supplied"
+    out.loc[zero_den, "note"] = "denominator is zero"
+    out.loc[over, "note"] = "numerator exceeds denominator: not computed"
+    out.loc[small, "note"] = SUPPRESSED_NOTE
+    good = stats & ~missing & ~zero_den & ~over & ~small
+    out.loc[stats, "method"] = np.where(statistic[stats].eq("proportion"), "Wilson", "Byars")
+    keys = rows.loc[good, ["statistic", "multiplier", "confidence"]].drop_duplicates()
+    for statistic_name, multiplier, confidence in keys.itertuples(index=False):
+        idx = rows.index[good & statistic.eq(statistic_name) & rows["multiplier"].eq(multiplier)
+                         & rows["confidence"].eq(confidence)]
+        function = methods.proportion if statistic_name == "proportion" else methods.rate
+        result = function(num[idx].to_numpy(), den[idx].to_numpy(), confidence=confidence,
+                          multiplier=multiplier)
+        for column in ("value", "lower", "upper"):
+            out.loc[idx, column] = np.asarray(result[column], dtype="float64")
+
+
+def _notes(rows: pd.DataFrame, base: pd.Series) -> pd.Series:
+    """Join the data-quality notes that apply to each row with '; '."""
+    part = rows["area_role"].eq("part")
+    extra = pd.DataFrame(index=rows.index)
+    extra["base"] = base
+    extra["split"] = np.where(
+        part & (rows["share"] < 1),
+        "split district: " + (rows["share"] * 100).round(1).astype("str") + "% in this area",
+        np.where(~part & rows["split"], "includes split districts apportioned by share", ""),
+    )
+    extra["merged"] = np.where(
+        rows["merged"], "value for a merged (2019/2021) authority applied to its 2017 districts", ""
+    )
+    extra["missing"] = np.where(
+        ~part & (rows["n_missing"] > 0),
+        rows["n_missing"].astype("str") + " of " + rows["n_parts"].astype("str")
+        + " parts have no value",
+        "",
+    )
+    return join_notes(*(extra[column].astype("str") for column in extra.columns))
+
+
+def join_notes(*notes: pd.Series) -> pd.Series:
+    """Element-wise '; '-join of note Series, skipping empty strings (vectorised)."""
+    result = notes[0].fillna("").astype("str")
+    for note in notes[1:]:
+        note = note.fillna("").astype("str")
+        joined = result + "; " + note
+        result = joined.where(result.ne("") & note.ne(""), result + note)
+    return result

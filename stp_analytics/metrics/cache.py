@@ -1,0 +1,128 @@
+"""The metric store on disk: a parquet file keyed by a hash of everything it is computed from.
+
+The hash covers the catalogue file, every source file the catalogue names (bytes), the area-set
+files (data_catalog/areas), the library version and the code of the modules that compute the
+store, so a changed input or method gives a new file and an unchanged build reuses the old one.
+Writes are atomic (temporary file in the same folder, then ``os.replace``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+import stp_analytics
+from stp_analytics import paths
+from stp_analytics.errors import DataValidationError
+from stp_analytics.schema import STORE_COLUMNS
+
+# Modules whose code changes the store's numbers (hashed with the version).
+COMPUTING_MODULES = ("metrics", "methods", "catalog.py", "loaders", "validation.py", "geography",
+                     "schema.py")
+HASH_LENGTH = 16
+
+
+def _source_files(catalog: Any) -> list[Path]:
+    """Every data file the catalogue reads (falls back to the whole sources folder)."""
+    files: set[Path] = set()
+    for source in getattr(catalog, "sources", {}).values():
+        per_file = getattr(source, "per_file", None)
+        for item in per_file() if callable(per_file) else [source]:
+            path = getattr(item, "path", None)
+            path = path() if callable(path) else path
+            if path is not None and Path(path).is_file():
+                files.add(Path(path))
+    if not files:
+        files = {p for p in paths.sources_dir().glob("*") if p.is_file()}
+    return sorted(files)
+
+
+def _code_files() -> list[Path]:
+    package = Path(stp_analytics.__file__).resolve().parent
+    found: list[Path] = []
+    for name in COMPUTING_MODULES:
+        target = package / name
+        found.extend([target] if target.is_file() else sorted(target.rglob("*.py")))
+    return found
+
+
+def store_hash(
+    catalog: Any, area_set: str = "stp2017", observations: pd.DataFrame | None = None
+) -> str:
+    """Hex digest of the catalogue, its source files, the area-set files and the library code
+    (and of ``observations`` when they are supplied instead of read from the sources)."""
+    digest = hashlib.sha256()
+    if observations is not None:
+        hashed = pd.util.hash_pandas_object(observations, index=False)
+        digest.update(hashed.to_numpy().tobytes())
+    digest.update(f"stp_analytics {stp_analytics.__version__}\narea_set {area_set}\n".encode())
+    catalog_path = getattr(catalog, "path", None) or paths.default_catalog_path()
+    root = paths.project_root()
+    areas = sorted(p for p in (paths.data_catalog_dir() / "areas").rglob("*") if p.is_file())
+    for path in [Path(catalog_path), *_source_files(catalog), *areas, *_code_files()]:
+        name = path.resolve()
+        label = str(name.relative_to(root)) if name.is_relative_to(root) else path.name
+        digest.update(f"\n{label}\n".encode())
+        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+    return digest.hexdigest()[:HASH_LENGTH]
+
+
+def load_or_build_store(
+    catalog: Any = None,
+    area_set: str = "stp2017",
+    cache_dir: str | os.PathLike | None = None,
+    **build_options: Any,
+) -> Path:
+    """Path of the cached store for these inputs, building and writing it first if absent.
+
+    The file is ``<cache_dir or outputs/.cache>/store-<area_set>-<hash>.parquet``.
+    ``build_options`` (``observations=``, ``geography=``) pass through to ``build_store``.
+    """
+    from stp_analytics.metrics.store import build_store
+
+    if catalog is None:
+        from stp_analytics.catalog import load_catalog
+
+        catalog = load_catalog()
+    folder = Path(cache_dir) if cache_dir is not None else paths.outputs_dir() / ".cache"
+    key = store_hash(catalog, area_set, build_options.get("observations"))
+    target = folder / f"store-{area_set}-{key}.parquet"
+    if target.is_file():
+        return target
+    folder.mkdir(parents=True, exist_ok=True)
+    write_store(build_store(catalog, area_set, **build_options), target)
+    return target
+
+
+def write_store(store: pd.DataFrame, path: str | os.PathLike) -> Path:
+    """Write the store as parquet atomically (temp file in the same folder + os.replace)."""
+    path = Path(path)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    try:
+        store.to_parquet(temp, index=False)
+        os.replace(temp, path)
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)
+    return path
+
+
+def read_store(path: str | os.PathLike) -> pd.DataFrame:
+    """Read a store written by :func:`load_or_build_store`; checks its columns."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataValidationError("metric store file not found", file=str(path))
+    store = pd.read_parquet(path)
+    if tuple(store.columns) != STORE_COLUMNS:
+        missing = [c for c in STORE_COLUMNS if c not in store.columns]
+        raise DataValidationError(
+            f"not a metric store: columns differ from schema.STORE_COLUMNS (missing {missing})",
+            file=str(path),
+        )
+    return store

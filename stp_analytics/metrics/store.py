@@ -1,0 +1,115 @@
+"""build_store: observations -> the metric store every pack reads (schema.STORE_COLUMNS).
+
+Pure function of the catalogue, the observations and the geography; computed once per build.
+Steps: aggregate to areas, parts, regions and England (aggregate.py); England and region
+comparators, significance, quintiles and ranks (comparators.py); latest period; peer best-5 and
+opportunity (peers.py); target gap; SPC state for monthly series (spc.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from stp_analytics.metrics.aggregate import aggregate
+from stp_analytics.metrics.comparators import (
+    add_comparators,
+    add_comparison,
+    add_quintiles_and_ranks,
+    add_target_gap,
+)
+from stp_analytics.metrics.geo import GeoContext
+from stp_analytics.metrics.peers import add_peers, peer_groups
+from stp_analytics.metrics.spc import add_spc
+from stp_analytics.metrics.specs import indicator_specs
+from stp_analytics.schema import AREA_ROLES, OBSERVATION_COLUMNS, STORE_COLUMNS
+
+ROLE_ORDER = {"england": 0, "region": 1, "area": 2, "part": 3}
+SORT_KEYS = ["indicator", "role_order", "parent_code", "area_code", "sex", "period_start", "period"]
+TEXT = ("indicator", "area_set", "area_role", "area_type", "area_code", "area_name",
+        "parent_code", "period", "sex", "method", "note", "region_code", "comparison",
+        "spc_point_type")
+INTEGER = ("quintile", "rank", "rank_of")
+BOOLEAN = ("approximate", "is_latest")
+
+
+def build_store(
+    catalog: Any = None,
+    area_set: Any = "stp2017",
+    *,
+    observations: pd.DataFrame | None = None,
+    geography: Any = None,
+) -> pd.DataFrame:
+    """The metric store: one row per indicator x area x period x sex, columns STORE_COLUMNS.
+
+    Args:
+        catalog: a :class:`stp_analytics.catalog.Catalog` (default: ``load_catalog()``).
+        area_set: area set name ("stp2017", "ccg2017") or an AreaSet object.
+        observations: observations to use instead of ``catalog.observations()`` (tests, or a
+            user's own data); columns ``schema.OBSERVATION_COLUMNS``.
+        geography: object providing ``load_area_set``, ``lad_population``,
+            ``lad_code_changes`` (default: :mod:`stp_analytics.geography`).
+    Returns:
+        DataFrame with exactly ``schema.STORE_COLUMNS`` in order, sorted deterministically.
+    """
+    if catalog is None:
+        from stp_analytics.catalog import load_catalog
+
+        catalog = load_catalog()
+    specs = indicator_specs(catalog)
+    geo = GeoContext.create(area_set, geography)
+    if observations is None:
+        observations = catalog.observations()
+    missing = [c for c in OBSERVATION_COLUMNS if c not in observations.columns]
+    if missing:
+        from stp_analytics.errors import DataValidationError
+
+        raise DataValidationError(f"observations lack column(s) {', '.join(missing)}",
+                                  column=missing[0])
+    if observations.empty:
+        return empty_store()
+    rows = aggregate(observations, specs, geo).merge(
+        specs.drop(columns=["name", "confidence"]), on="indicator", how="left",
+        validate="many_to_one",
+    )
+    rows = add_comparators(rows)
+    rows = add_comparison(rows)
+    rows = add_quintiles_and_ranks(rows)
+    rows = add_latest(rows)
+    rows = add_target_gap(rows)
+    rows = add_peers(rows, peer_groups(rows, list(getattr(catalog, "peer_variables", []) or [])))
+    rows = add_spc(rows)
+    return _finalise(rows.assign(area_set=geo.name))
+
+
+def add_latest(rows: pd.DataFrame) -> pd.DataFrame:
+    """is_latest: the row's period is the latest of this indicator for this area (and sex)."""
+    keys = ["indicator", "area_role", "area_code", "parent_code", "sex"]
+    latest = rows.groupby(keys, sort=False)["period_start"].transform("max")
+    return rows.assign(is_latest=rows["period_start"].eq(latest))
+
+
+def empty_store() -> pd.DataFrame:
+    """A store with no rows and the right columns and dtypes."""
+    return _finalise(pd.DataFrame({c: [] for c in STORE_COLUMNS}))
+
+
+def _finalise(rows: pd.DataFrame) -> pd.DataFrame:
+    """Columns in STORE_COLUMNS order with fixed dtypes, rows in a deterministic order."""
+    unknown = set(rows["area_role"].dropna()) - set(AREA_ROLES)
+    if unknown:
+        raise ValueError(f"area_role {sorted(unknown)} not in {AREA_ROLES}")
+    store = rows.loc[:, list(STORE_COLUMNS)].copy()
+    for column in TEXT:
+        store[column] = store[column].fillna("").astype("str")
+    for column in INTEGER:
+        store[column] = pd.to_numeric(store[column]).astype("Int64")
+    for column in BOOLEAN:
+        store[column] = store[column].fillna(False).astype("bool")
+    store["period_start"] = pd.to_datetime(store["period_start"]).astype("datetime64[ns]")
+    numeric = [c for c in STORE_COLUMNS if c not in (*TEXT, *INTEGER, *BOOLEAN, "period_start")]
+    store[numeric] = store[numeric].astype("float64")
+    store["role_order"] = store["area_role"].map(ROLE_ORDER)
+    store = store.sort_values(SORT_KEYS, kind="mergesort").drop(columns="role_order")
+    return store.reset_index(drop=True)
