@@ -308,3 +308,16 @@ def test_resolve_area_rejects_an_empty_query():
 def test_footprint_table_is_the_area_table(stp):
     assert geography.footprint_table().equals(stp.areas)
     assert len(geography.footprint_table("ccg2017")) == 207
+
+
+def test_utla_population_sums_its_districts():
+    mapping = geography.lad_to_utla()
+    assert mapping.columns.tolist() == ["lad_code", "utla_code", "utla_name"]
+    assert len(mapping) == 326 and mapping["utla_code"].nunique() == 152
+    population = geography.utla_population(2017)
+    assert population.sum() == geography.lad_population(2017).sum()
+    lads = geography.lad_population(2017)
+    derbyshire = mapping.loc[mapping["utla_code"] == "E10000007", "lad_code"]
+    assert len(derbyshire) == 8
+    assert population["E10000007"] == lads[derbyshire].sum()
+    assert population["E08000003"] == lads["E08000003"]

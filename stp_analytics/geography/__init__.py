@@ -4,7 +4,8 @@ Public API (see docs/ARCHITECTURE.md and docs/area_sets.md):
 
 * :func:`load_area_set` -> :class:`AreaSet` (``.areas``, ``.label``, ``.part_lookup(part_type)``)
 * :func:`resolve_area`, :func:`footprint_table`, :func:`regions`, ``ENGLAND_CODE``
-* :func:`lad_population`, :func:`area_population`, :func:`lad_code_changes`
+* :func:`lad_population`, :func:`utla_population`, :func:`area_population`,
+  :func:`lad_code_changes`, :func:`lad_to_utla`
 
 Nothing is read at import time; every file is read once, on first use.
 """
@@ -29,6 +30,8 @@ from stp_analytics.geography.population import (
     area_population,
     lad_code_changes,
     lad_population,
+    lad_to_utla,
+    utla_population,
 )
 
 __all__ = [
@@ -41,8 +44,10 @@ __all__ = [
     "known_area_sets",
     "lad_code_changes",
     "lad_population",
+    "lad_to_utla",
     "load_area_set",
     "normalise_name",
     "regions",
     "resolve_area",
+    "utla_population",
 ]

@@ -3,6 +3,8 @@
 * :func:`lad_population` - ONS MYEB3 all-ages mid-year population, England LAD17 codes, 2001-2018.
 * :func:`area_population` - the same apportioned to the areas of an area set by LAD share
   (the LSOA-count share of a split district), used for population-weighted means and growth.
+* :func:`lad_to_utla`, :func:`utla_population` - districts grouped into upper-tier LAs (county
+  E10 for a two-tier district, else the district itself).
 * :func:`lad_code_changes` - ONS code changes and mergers after April 2017 (transcribed from the
   ONS Code History Database into ``data_catalog/areas/lad_code_changes.csv``) with each old LAD's
   mid-2017 population share of the new area.
@@ -15,7 +17,7 @@ from functools import lru_cache
 import pandas as pd
 
 from stp_analytics.errors import DataValidationError, ParameterError
-from stp_analytics.geography import sources
+from stp_analytics.geography import derive, sources
 from stp_analytics.geography.area_set import AreaSet, areas_dir, load_area_set
 
 CODE_CHANGES_FILE = "lad_code_changes.csv"
@@ -31,6 +33,25 @@ def lad_population(year: int) -> pd.Series:
         )
     population = sources.mid_year_estimates()[str(year)].copy()
     population.index.name = "lad_code"
+    return population.rename("population")
+
+
+@lru_cache(maxsize=1)
+def _lad_to_utla() -> pd.DataFrame:
+    return derive.lad_to_utla().sort_values("lad_code", ignore_index=True)
+
+
+def lad_to_utla() -> pd.DataFrame:
+    """DataFrame[lad_code, utla_code, utla_name] for the 326 England LAD17s (152 UTLAs)."""
+    return _lad_to_utla().copy()
+
+
+def utla_population(year: int) -> pd.Series:
+    """Mid-year population of every upper-tier LA in ``year``: the sum of its districts."""
+    lads = lad_population(year)
+    utla = _lad_to_utla().set_index("lad_code")["utla_code"]
+    population = lads.groupby(lads.index.map(utla)).sum()
+    population.index.name = "utla_code"
     return population.rename("population")
 
 

@@ -38,13 +38,16 @@ def _read(file_name: str, columns: dict[str, str], **read_options) -> pd.DataFra
     path: Path = sources_dir() / file_name
     if not path.exists():
         raise DataValidationError("source file not found", file=str(path))
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, **read_options)
-    missing = [name for name in columns if name not in frame.columns]
+    header = pd.read_csv(path, nrows=0, **read_options).columns
+    missing = [name for name in columns if name not in header]
     if missing:
         raise DataValidationError(
-            f"missing column(s) {', '.join(missing)}; found {', '.join(frame.columns)}",
+            f"missing column(s) {', '.join(missing)}; found {', '.join(header)}",
             file=file_name,
         )
+    frame = pd.read_csv(
+        path, dtype=str, keep_default_na=False, usecols=list(columns), **read_options
+    )
     return frame[list(columns)].rename(columns=columns)
 
 
