@@ -94,7 +94,7 @@ def format_value(value: float, unit: str = "", decimals: int = 1) -> str:
     if not number:
         return ""
     unit = (unit or "").strip()
-    if unit in ("%", "percent", "per cent"):
+    if unit.startswith("%") or unit in ("percent", "per cent"):
         return f"{number}%"
     if unit.startswith("£"):
         rest = unit[1:].strip()
@@ -211,8 +211,9 @@ def _common_context(
         return format_value(row.get(column), unit, places)
 
     rank = row.get("rank")
+    sex = str(row.get("sex") or "Persons")
     return {
-        "name": meta.name,
+        "name": meta.name if sex == "Persons" else f"{meta.name} ({sex.lower()}s)",
         "area": area_name or str(row.get("area_name") or row.get("area_code") or ""),
         "period": str(row.get("period") or ""),
         "value": fmt("value"),

@@ -143,3 +143,81 @@ def test_bullet_list_and_stylesheet() -> None:
     assert "<li>a &amp; b</li>" in str(display.bullet_list(["a & b"], ordered=True))
     style = str(display.stylesheet())
     assert style.startswith("<style>") and "url(" not in style and "@import" not in style
+
+
+def _pack(store, label="footprint", label_plural="footprints"):
+    catalog = SimpleNamespace(
+        indicators={
+            "diabetes": SimpleNamespace(name="Diabetes prevalence", unit="%", source="qof",
+                                        gap="health", target_label=""),
+            "ae": SimpleNamespace(name="A&E 4-hour", unit="%", source="ae", gap="care",
+                                  target_label="95% within 4 hours"),
+            "rtt": SimpleNamespace(name="RTT 18 weeks", unit="%", source=None, gap="care",
+                                   target_label="92%", has_data=False),
+        },
+        sources={"qof": SimpleNamespace(publisher="NHS Digital", period="2016/17")},
+    )
+    area_set = SimpleNamespace(name="stp2017", part_lookup=lambda kind: (_ for _ in ()).throw(
+        KeyError(kind)))
+    return display.PackContext(
+        area_code="E54000007", area_name="Greater Manchester", region_name="North",
+        registered_population=2_900_000, label=label, label_plural=label_plural,
+        area_set=area_set, store=store, catalog=catalog,
+    )
+
+
+def _care_store():
+    return make_store([
+        {"indicator": "diabetes", **GM, "value": 7.0, "comparison": "Worse"},
+        {"indicator": "ae", **GM, "value": 88.0, "comparison": "Worse"},
+        {"indicator": "ae", "area_role": "part", "area_type": "trust", "area_code": "RBV",
+         "area_name": "Trust <B>", "parent_code": "E54000007", "value": 90.0, "lower": 89.5,
+         "upper": 90.5, "comparison": "Worse"},
+        {"indicator": "ae", "area_role": "part", "area_type": "trust", "area_code": "RM3",
+         "area_name": "Trust A", "parent_code": "E54000007", "value": math.nan,
+         "note": "suppressed: fewer than 10 events"},
+    ])
+
+
+def test_pack_context_indicators_and_tiles() -> None:
+    pack = _pack(_care_store())
+    assert pack.indicators("care") == ["ae", "rtt"]
+    tiles = display.three_gap_tiles(pack)
+    assert [t.title for t in tiles] == ["Health and wellbeing gap", "Care and quality gap",
+                                        "Finance and efficiency gap"]
+    assert tiles[1].headline == "1 worse, 0 better"
+    assert tiles[2].headline == "data not supplied"
+    finance = SimpleNamespace(headline="£-120m gap in 2020/21", headline_detail="model")
+    assert display.three_gap_tiles(pack, finance)[2].headline == "£-120m gap in 2020/21"
+
+
+def test_standards_not_supplied_lists_missing_standards() -> None:
+    html = str(display.standards_not_supplied(_pack(_care_store()), "care"))
+    assert "RTT 18 weeks (92%): data not supplied." in html
+    assert "A&amp;E" not in html
+
+
+def test_parts_table_lists_trusts_sorted_and_escaped() -> None:
+    html = str(display.parts_table(_pack(_care_store()), "ae", "A&E by trust"))
+    cells = _cells(html)
+    assert [row[0] for row in cells[1:]] == ["Trust <B> (RBV)", "Trust A (RM3)"]
+    assert cells[1][3] == "89.5–90.5" and cells[2][2] == "suppressed: fewer than 10 events"
+    assert "&lt;B&gt;" in html
+
+
+def test_sentences_use_the_area_set_label() -> None:
+    store = _care_store().assign(rank=3.0, rank_of=207.0)
+    html = str(display.sentences_html(_pack(store, "CCG", "CCGs"), ["ae"]))
+    assert "ranks 3rd of 207 CCGs" in html
+
+
+def test_finance_html_and_try_call() -> None:
+    assert "not yet available" in str(display.finance_html(None))
+    assert str(display.finance_html(SimpleNamespace(html="<p>x</p>"))) == "<p>x</p>"
+
+    def broken() -> None:
+        raise RuntimeError("boom")
+
+    notice = display.try_call("Finance model", broken)
+    assert "Finance model: not yet available for this area." in str(notice)
+    assert display.try_call("ok", lambda: 3) == 3

@@ -1,0 +1,157 @@
+"""Execute the three gaps notebook with papermill for three footprints of different shape and
+check what a reader would see: the sections, the charts (with alt text), key messages that agree
+with the metric store, and "data not supplied" for standards without data.
+
+One metric store is built (or reused from the cache) for all three runs.
+"""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from stp_analytics import paths
+
+pytestmark = pytest.mark.slow
+
+NOTEBOOK = paths.notebooks_dir() / "three_gaps.ipynb"
+FOOTPRINTS = {
+    "E54000007": "Greater Manchester",  # large, many CCGs, LAs and trusts
+    "E54000047": "Cumbria",  # West, North and East Cumbria: few parts, a split district
+    "E54000027": "North West London",  # London: many small boroughs, several trusts
+}
+SECTIONS = ("Summary", "Health and wellbeing gap", "Care and quality gap",
+            "Finance and efficiency gap", "Annex")
+OGL = "Contains public sector information licensed under the Open Government Licence v3.0"
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    from stp_analytics.catalog import load_catalog
+
+    return load_catalog()
+
+
+@pytest.fixture(scope="module")
+def store_path(catalog) -> Path:
+    from stp_analytics import metrics
+
+    return metrics.load_or_build_store(catalog, area_set="stp2017")
+
+
+@pytest.fixture(scope="module")
+def store(store_path: Path) -> pd.DataFrame:
+    from stp_analytics import metrics
+
+    return metrics.read_store(store_path)
+
+
+@pytest.fixture(scope="module")
+def executed(store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    import papermill
+
+    folder = tmp_path_factory.mktemp("executed")
+    results = {}
+    for code in FOOTPRINTS:
+        output = folder / f"{code}.ipynb"
+        papermill.execute_notebook(
+            str(NOTEBOOK), str(output), parameters={"footprint": code,
+                                                    "store_path": str(store_path)},
+            kernel_name="python3", progress_bar=False, cwd=str(folder),
+        )
+        results[code] = nbformat.read(output, as_version=4)
+    return results
+
+
+def _html(notebook: nbformat.NotebookNode) -> str:
+    """Every markdown source and HTML/text output, as one string."""
+    parts = []
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            parts.append(cell.source)
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            parts.append(data.get("text/html", ""))
+    return "\n".join(parts)
+
+
+def _text(html: str) -> str:
+    return unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.mark.parametrize("code", FOOTPRINTS)
+def test_sections_and_area(executed: dict, code: str) -> None:
+    html = _html(executed[code])
+    for title in SECTIONS:
+        assert f"## {title}" in html
+    assert FOOTPRINTS[code] in _text(html)
+    assert OGL in _text(html)
+
+
+@pytest.mark.parametrize("code", FOOTPRINTS)
+def test_no_errors_warnings_or_logs_in_outputs(executed: dict, code: str) -> None:
+    for cell in executed[code].cells:
+        for output in cell.get("outputs", []):
+            assert output.output_type != "error"
+            assert not (output.output_type == "stream" and output.name == "stderr"), output.text
+        if cell.cell_type == "code":
+            assert "remove-input" in cell.metadata.get("tags", [])
+
+
+@pytest.mark.parametrize("code", FOOTPRINTS)
+def test_expected_charts_have_alt_text(executed: dict, code: str) -> None:
+    html = _html(executed[code])
+    images = re.findall(r"<img [^>]*>", html)
+    alts = [unescape(m) for img in images for m in re.findall(r'alt="([^"]*)"', img)]
+    assert len(alts) == len(images) and all(alt.strip() for alt in alts)
+    text = _text(html)
+    assert "Spine chart: data not supplied" not in text
+    assert len(images) >= 3, f"expected spine, SPC and funnel charts, found {len(images)}"
+
+
+@pytest.mark.parametrize("code", FOOTPRINTS)
+def test_first_key_message_recomputed_from_store(executed, store, catalog, code) -> None:
+    """The first key message is the indicator furthest (relatively) worse than England."""
+    latest = store[(store["area_role"] == "area") & (store["area_code"] == code)
+                   & store["is_latest"].astype(bool)]
+    # one row per indicator: Persons where there is one, else the first sex alphabetically
+    latest = (latest.assign(order=(latest["sex"] != "Persons").astype(int))
+              .sort_values(["indicator", "order", "sex"]).drop_duplicates("indicator"))
+    worse = latest[(latest["comparison"] == "Worse") & latest["value"].notna()]
+    text = _text(_html(executed[code]))
+    messages = text.split("Key messages", 1)[1].split("Health and wellbeing gap", 1)[0]
+    if worse.empty:
+        pytest.skip(f"{code}: no indicator significantly worse than England in this store")
+    distance = ((worse["value"] - worse["england_value"]).abs() / worse["england_value"].abs())
+    ranked = worse.assign(distance=distance).sort_values(["distance", "indicator"],
+                                                         ascending=[False, True])
+    top = ranked.iloc[0]
+    name = catalog.indicators[top["indicator"]].name
+    if top["sex"] != "Persons":
+        name += f" ({top['sex'].lower()}s)"
+    first = messages.strip()
+    assert first.startswith(f"{name} is significantly worse than England"), first[:300]
+
+
+@pytest.mark.parametrize("code", FOOTPRINTS)
+def test_standards_without_data_say_not_supplied(executed, catalog, store, code) -> None:
+    text = _text(_html(executed[code]))
+    care_section = text.split("Care and quality gap", 1)[1].split("Finance and efficiency gap")[0]
+    with_values = set(store.loc[(store["area_role"] == "area") & (store["area_code"] == code)
+                                & store["value"].notna(), "indicator"])
+    missing = [entry for key, entry in catalog.indicators.items()
+               if entry.gap == "care" and key not in with_values]
+    assert missing, "the default catalogue lists care standards without data (RTT, cancer...)"
+    for entry in missing:
+        assert entry.name in care_section
+    assert "data not supplied" in care_section
+
+
+def test_packs_differ_by_footprint(executed: dict) -> None:
+    texts = {code: _text(_html(notebook)) for code, notebook in executed.items()}
+    assert len(set(texts.values())) == len(texts)
