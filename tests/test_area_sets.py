@@ -212,3 +212,20 @@ def test_a_tiny_valid_set_loads(tmp_path):
     assert population["X1"] > 0 and population["X2"] > population["X1"]
     with pytest.raises(ParameterError, match="no lad lookup"):
         tiny.part_lookup("lad")
+
+
+def test_derivation_notes_are_exposed_for_the_annex():
+    stp = geography.load_area_set("stp2017")
+    assert "17 districts are split" in stp.derivation["lad"]
+    assert "LSOAs" in stp.derivation["lad"]
+    assert "RQQ" in stp.derivation["trust"]
+    assert "QOF_PREVALENCE_1718.csv.gz" in stp.sources
+
+
+def test_the_icb_example_in_the_docs_is_a_valid_definition(tmp_path):
+    docs = (areas_dir().parent.parent / "docs" / "area_sets.md").read_text(encoding="utf-8")
+    example = docs.split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "icb2022.yml"
+    path.write_text(example, encoding="utf-8")
+    definition = geography.area_set._read_definition(path)
+    assert definition["label"] == "ICB" and definition["compose"]["base"] == "ccg2017"

@@ -102,7 +102,11 @@ def _compose(part_to_base: pd.DataFrame, base_to_area: pd.DataFrame) -> pd.DataF
 
 @dataclass(frozen=True)
 class AreaSet:
-    """One set of areas with its lookups (build with :func:`load_area_set`)."""
+    """One set of areas with its lookups (build with :func:`load_area_set`).
+
+    ``derivation`` maps "areas", "registered_population" and each part type to one sentence on
+    how it was made (for the pack's annex); ``sources`` names the raw files used.
+    """
 
     name: str
     label: str
@@ -114,6 +118,8 @@ class AreaSet:
     part_files: dict = field(repr=False, compare=False)
     base: AreaSet | None = field(default=None, repr=False, compare=False)
     base_part_type: str | None = None
+    derivation: dict = field(default_factory=dict, repr=False, compare=False)
+    sources: tuple = field(default=(), repr=False, compare=False)
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -245,6 +251,11 @@ def _load(name: str, folder: Path) -> AreaSet:
         part_files=dict(definition.get("parts") or {}),
         base=base,
         base_part_type=compose["via"] if compose else None,
+        derivation={
+            str(key): " ".join(str(text).split())
+            for key, text in (definition.get("derivation") or {}).items()
+        },
+        sources=tuple(str(source) for source in definition.get("sources") or ()),
     )
     population = _registered_population(area_set)
     area_table = area_set.area_table
