@@ -229,3 +229,12 @@ def test_the_icb_example_in_the_docs_is_a_valid_definition(tmp_path):
     path.write_text(example, encoding="utf-8")
     definition = geography.area_set._read_definition(path)
     assert definition["label"] == "ICB" and definition["compose"]["base"] == "ccg2017"
+
+
+def test_composition_needs_every_base_area_placed(user_folder):
+    lookup = pd.read_csv(user_folder / "footprints" / "ccg.csv", dtype=str)
+    lookup[lookup["part_code"] != "E38000016"].to_csv(
+        user_folder / "footprints" / "ccg.csv", index=False
+    )
+    with pytest.raises(DataValidationError, match="CCG E38000016 of ccg2017 is in no area"):
+        geography.load_area_set("footprints", folder=user_folder)

@@ -163,6 +163,14 @@ class AreaSet:
         entry = self.part_files.get(part_type)
         if entry is None:  # composed from the base set
             own = self.part_lookup(self.base_part_type)
+            uncovered = ~self.base.area_table["area_code"].isin(own["part_code"])
+            if uncovered.any():
+                raise DataValidationError(
+                    f"{self.base.label} {self.base.area_table['area_code'][uncovered].iloc[0]} "
+                    f"of {self.base.name} is in no area, so {part_type} lookups cannot be composed",
+                    file=str(self.definition_file.parent / self.part_files[self.base_part_type]),
+                    column="part_code",
+                )
             return _compose(self.base.part_lookup(part_type, year), own)
         if isinstance(entry, dict):
             if year not in entry:
@@ -265,10 +273,11 @@ def _load(name: str, folder: Path) -> AreaSet:
     return area_set
 
 
-def load_area_set(name: str = "stp2017", folder: Path | None = None) -> AreaSet:
+def load_area_set(name: str | AreaSet = "stp2017", folder: Path | None = None) -> AreaSet:
     """The area set ``name`` defined by ``data_catalog/areas/<name>.yml`` (cached per process).
 
-    ``folder`` points at another folder of area-set definitions (tests, users' own sets).
+    ``folder`` points at another folder of area-set definitions (tests, users' own sets). An
+    AreaSet passed as ``name`` is returned as it is.
     """
     if isinstance(name, AreaSet):
         return name
