@@ -632,18 +632,22 @@ def with_data(pack: PackContext, indicators: Iterable[str]) -> list[str]:
 
 def three_gap_tiles(pack: PackContext, finance_result: Any = None) -> list[GapTile]:
     """The three tiles: health and care count comparisons with England; finance shows the
-    model's 2020/21 gap when the finance model gives a headline, else its indicators."""
+    model's do-nothing gap in the final year when the finance model ran, else its indicators."""
     tiles = [
         comparison_tile("Health and wellbeing gap", pack.store, pack.area_code,
                         pack.indicators("health")),
         comparison_tile("Care and quality gap", pack.store, pack.area_code,
                         pack.indicators("care")),
     ]
-    headline = getattr(finance_result, "headline", None)
-    if isinstance(headline, str) and headline:
-        detail = str(getattr(finance_result, "headline_detail", "") or
-                     "do-nothing model to 2020/21 (a model, not a forecast)")
-        tiles.append(GapTile("Finance and efficiency gap", headline, detail, "neutral"))
+    gap = getattr(finance_result, "do_nothing_gap_gbp_m", None)
+    if isinstance(gap, (int, float)) and not narrative.is_missing(gap):
+        per_head = float(getattr(finance_result, "do_nothing_gap_per_head", float("nan")))
+        word = "gap" if gap >= 0 else "surplus"
+        year = str(finance_result.projection["year"].iloc[-1])
+        tiles.append(GapTile(
+            "Finance and efficiency gap", f"£{abs(gap):,.0f}m {word} in {year}",
+            f"£{abs(per_head):,.0f} per head if nothing changed (a model, not a forecast)",
+            "worse" if gap > 0 else "better"))
     else:
         tiles.append(comparison_tile("Finance and efficiency gap", pack.store, pack.area_code,
                                      pack.indicators("finance")))
@@ -651,13 +655,81 @@ def three_gap_tiles(pack: PackContext, finance_result: Any = None) -> list[GapTi
 
 
 def finance_html(finance_result: Any) -> Markup:
-    """The finance section as HTML: a notice, an HTML fragment, or an object with ``html``."""
-    if finance_result is None:
-        return not_supplied("Finance and efficiency model", "not yet available for this area")
+    """The finance model's label (a MODEL, not a forecast), its headline and data caveats; a
+    notice when the model could not run for this area."""
     if isinstance(finance_result, Markup):
         return finance_result
-    for attribute in ("html", "_repr_html_"):
-        value = getattr(finance_result, attribute, None)
-        if value is not None:
-            return Markup(value() if callable(value) else value)
-    return not_supplied("Finance and efficiency model", "not yet available for this area")
+    if finance_result is None or not hasattr(finance_result, "headline"):
+        return not_supplied("Finance and efficiency model", "not yet available for this area")
+    return Markup(
+        f'<p class="stp-model-label">{escape(finance_result.label)}</p>'
+        f"{paragraph(finance_result.headline())}"
+    )
+
+
+FINANCE_COLUMNS = {
+    "year": "Year", "population": "Population", "income_gbp_m": "Income (£m)",
+    "spend_do_nothing_gbp_m": "Spend if nothing changes (£m)",
+    "gap_do_nothing_gbp_m": "Do-nothing gap (£m)",
+    "gap_do_nothing_per_head": "Do-nothing gap per head (£)",
+    "residual_gap_gbp_m": "Gap after levers (£m)",
+    "residual_gap_per_head": "Gap after levers per head (£)",
+}
+
+
+def format_frame(
+    frame: pd.DataFrame, columns: Mapping[str, str], decimals: int = 0
+) -> pd.DataFrame:
+    """The named columns of ``frame``, renamed for reading, numbers with thousands separators."""
+    shown = frame.loc[:, [c for c in columns if c in frame.columns]].copy()
+    for column in shown.columns:
+        if pd.api.types.is_numeric_dtype(shown[column]):
+            shown[column] = [narrative.format_number(v, decimals) for v in shown[column]]
+    return shown.rename(columns=dict(columns))
+
+
+def finance_projection_table(finance_result: Any) -> Markup:
+    """The model year by year: income, do-nothing spend and gap, gap after levers."""
+    if not hasattr(finance_result, "projection"):
+        return not_supplied("Finance projection", "not yet available for this area")
+    table = format_frame(finance_result.projection, FINANCE_COLUMNS)
+    return frame_table(table, caption="Do-nothing and do-something model to 2020/21 (MODEL)")
+
+
+def finance_assumptions_table(finance_result: Any) -> Markup:
+    """Every assumption of the model with its value and its source, as printed in the pack."""
+    if not hasattr(finance_result, "assumptions_table"):
+        return not_supplied("Finance assumptions", "not yet available for this area")
+    columns = {"label": "Assumption", "display": "Value", "source": "Source"}
+    table = finance_result.assumptions_table.loc[:, list(columns)].rename(columns=columns)
+    return frame_table(table, caption="Model assumptions (notebook parameters)")
+
+
+def finance_caveats(finance_result: Any) -> Markup:
+    """The finance data caveats (name matching, years, attribution) as a list."""
+    caveats = list(getattr(finance_result, "caveats", ()) or ())
+    return bullet_list(caveats) if caveats else Markup("")
+
+
+def opportunity_table(pack: PackContext) -> Markup:
+    """RightCare-style opportunity: indicators where matching the best 5 of the 10 most similar
+    areas would change the most people or events (from the store's ``opportunity`` column)."""
+    latest = narrative.area_rows(pack.store, pack.area_code)
+    chosen = latest[pd.to_numeric(latest["opportunity"], errors="coerce") > 0]
+    chosen = chosen.sort_values(["opportunity", "indicator"], ascending=[False, True])
+    rows = []
+    for record in chosen.to_dict("records"):
+        meta = narrative.indicator_meta(pack.catalog, str(record["indicator"]))
+        rows.append({
+            "indicator": meta.name,
+            "value": narrative.format_value(record["value"], meta.unit, meta.decimals),
+            "peer": narrative.format_value(record["peer_best5_mean"], meta.unit, meta.decimals),
+            "opportunity": narrative.format_number(record["opportunity"], 0),
+        })
+    columns = (("indicator", "Indicator"), ("value", pack.area_name),
+               ("peer", f"Best 5 of 10 most similar {pack.label_plural}"),
+               ("opportunity", "Opportunity (people or events)"))
+    if not rows:
+        return paragraph(f"No indicator shows a significant opportunity against similar "
+                         f"{pack.label_plural}.")
+    return indicator_table(rows, columns, caption="Opportunity against peers (RightCare method)")

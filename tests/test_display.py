@@ -187,8 +187,13 @@ def test_pack_context_indicators_and_tiles() -> None:
                                         "Finance and efficiency gap"]
     assert tiles[1].headline == "1 worse, 0 better"
     assert tiles[2].headline == "data not supplied"
-    finance = SimpleNamespace(headline="£-120m gap in 2020/21", headline_detail="model")
-    assert display.three_gap_tiles(pack, finance)[2].headline == "£-120m gap in 2020/21"
+    import pandas as pd
+
+    finance = SimpleNamespace(do_nothing_gap_gbp_m=120.4, do_nothing_gap_per_head=41.2,
+                              projection=pd.DataFrame({"year": ["2016/17", "2020/21"]}))
+    tile = display.three_gap_tiles(pack, finance)[2]
+    assert (tile.headline, tile.status) == ("£120m gap in 2020/21", "worse")
+    assert tile.detail.startswith("£41 per head") and "a model, not a forecast" in tile.detail
 
 
 def test_standards_not_supplied_lists_missing_standards() -> None:
@@ -213,7 +218,9 @@ def test_sentences_use_the_area_set_label() -> None:
 
 def test_finance_html_and_try_call() -> None:
     assert "not yet available" in str(display.finance_html(None))
-    assert str(display.finance_html(SimpleNamespace(html="<p>x</p>"))) == "<p>x</p>"
+    result = SimpleNamespace(label="MODEL <not a forecast>", headline=lambda: "A gap & more.")
+    html = str(display.finance_html(result))
+    assert "MODEL &lt;not a forecast&gt;" in html and "<p>A gap &amp; more.</p>" in html
 
     def broken() -> None:
         raise RuntimeError("boom")
@@ -221,3 +228,21 @@ def test_finance_html_and_try_call() -> None:
     notice = display.try_call("Finance model", broken)
     assert "Finance model: not yet available for this area." in str(notice)
     assert display.try_call("ok", lambda: 3) == 3
+
+
+def test_format_frame_and_opportunity_table() -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame({"year": ["2020/21"], "income_gbp_m": [5940.31], "other": [1]})
+    shown = display.format_frame(frame, {"year": "Year", "income_gbp_m": "Income (£m)"})
+    assert shown.to_dict("records") == [{"Year": "2020/21", "Income (£m)": "5,940"}]
+    store = make_store([
+        {"indicator": "diabetes", **GM, "value": 7.0, "peer_best5_mean": 6.0,
+         "opportunity": 1234.4},
+        {"indicator": "ae", **GM, "value": 88.0, "opportunity": 0.0},
+    ])
+    cells = _cells(display.opportunity_table(_pack(store)))
+    assert cells[1] == ["Diabetes prevalence", "7.0%", "6.0%", "1,234"]
+    assert len(cells) == 2
+    empty = display.opportunity_table(_pack(store.assign(opportunity=float("nan"))))
+    assert "No indicator shows a significant opportunity" in str(empty)
