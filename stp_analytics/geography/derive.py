@@ -1,6 +1,6 @@
 """Derive the shipped area-set lookup files (stp2017, ccg2017) from the raw ONS/QOF/HF files.
 
-Run ``python -m stp_analytics.geography.derive`` to rewrite ``data_catalog/areas/<set>/*.csv``;
+Run ``python -m stp_analytics.geography`` to rewrite ``data_catalog/areas/<set>/*.csv``;
 ``tests/test_area_sets.py`` checks that the committed files equal a fresh derivation. Methods
 (also in ``data_catalog/areas/README.md``):
 
@@ -231,7 +231,9 @@ def write_area_files(area_set: str, areas_dir: Path | None = None) -> list[Path]
     return written
 
 
-if __name__ == "__main__":
+def main() -> int:
+    """Rewrite every shipped area set's lookup files and print the paths written."""
     for shipped in sorted(LEVEL_COLUMN):
         for written_path in write_area_files(shipped):
             print(written_path)
+    return 0
