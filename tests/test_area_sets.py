@@ -219,7 +219,7 @@ def test_derivation_notes_are_exposed_for_the_annex():
     assert "17 districts are split" in stp.derivation["lad"]
     assert "LSOAs" in stp.derivation["lad"]
     assert "RQQ" in stp.derivation["trust"]
-    assert "QOF_PREVALENCE_1718.csv.gz" in stp.sources
+    assert "QOF_PREVALENCE_1718.csv.gz" in stp.source_files
 
 
 def test_the_icb_example_in_the_docs_is_a_valid_definition(tmp_path):

@@ -105,7 +105,7 @@ class AreaSet:
     """One set of areas with its lookups (build with :func:`load_area_set`).
 
     ``derivation`` maps "areas", "registered_population" and each part type to one sentence on
-    how it was made (for the pack's annex); ``sources`` names the raw files used.
+    how it was made (for the pack's annex); ``source_files`` names the raw files used.
     """
 
     name: str
@@ -119,7 +119,7 @@ class AreaSet:
     base: AreaSet | None = field(default=None, repr=False, compare=False)
     base_part_type: str | None = None
     derivation: dict = field(default_factory=dict, repr=False, compare=False)
-    sources: tuple = field(default=(), repr=False, compare=False)
+    source_files: tuple = field(default=(), repr=False, compare=False)
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -263,7 +263,7 @@ def _load(name: str, folder: Path) -> AreaSet:
             str(key): " ".join(str(text).split())
             for key, text in (definition.get("derivation") or {}).items()
         },
-        sources=tuple(str(source) for source in definition.get("sources") or ()),
+        source_files=tuple(str(source) for source in definition.get("sources") or ()),
     )
     population = _registered_population(area_set)
     area_table = area_set.area_table
