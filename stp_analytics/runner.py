@@ -273,7 +273,7 @@ def build_pack(task: PackTask) -> PackOutcome:
     area_dir = Path(task.area_dir)
     area_dir.mkdir(parents=True, exist_ok=True)
     tag = f"{_TEMP_MARK}{os.getpid()}-{threading.get_ident()}"
-    scratch = area_dir / f".executed.ipynb{tag}"
+    scratch = area_dir / f".executed{tag}.ipynb"
     work_dir = area_dir / f".work{tag}"
     log_temp = area_dir / f".{LOG_NAME}{tag}"
     outcome = PackOutcome(

@@ -1,0 +1,120 @@
+"""The batch build: end to end, failure isolation, incremental rebuild, manifest, atomic writes."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from stp_analytics import cli, runner
+
+
+def load_helpers():
+    """tests/fixtures/notebooks/pack_build.py, loaded once per session."""
+    name = "stp_pack_build_helpers"
+    if name not in sys.modules:
+        path = Path(__file__).resolve().parent / "fixtures" / "notebooks" / "pack_build.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+helpers = load_helpers()
+
+
+def test_slugify_and_atomic_write(tmp_path):
+    assert runner.slugify("Cheshire & Merseyside") == "cheshire-merseyside"
+    target = tmp_path / "file.txt"
+    runner.write_atomic(target, b"one")
+    runner.write_atomic(target, b"two")
+    assert target.read_bytes() == b"two"
+    assert [p.name for p in tmp_path.iterdir()] == ["file.txt"]
+
+
+def test_clean_temp_files_removes_leftovers_only(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / ".pack.html.tmp-1-2").write_text("partial")
+    (tmp_path / "a" / ".work.tmp-1-2").mkdir()
+    (tmp_path / "a" / "pack.html").write_text("complete")
+    assert runner.clean_temp_files(tmp_path) == 2
+    assert [p.name for p in (tmp_path / "a").iterdir()] == ["pack.html"]
+
+
+def test_unreadable_manifest_means_rebuild(tmp_path):
+    path = tmp_path / "manifest.json"
+    path.write_text("{not json")
+    assert runner.read_manifest(path) == {"packs": {}}
+
+
+@pytest.mark.slow
+def test_three_area_build_end_to_end():
+    pack_dir, result = helpers.shared_build()
+    assert result.exit_code == 0, runner.summary_lines(result)
+    assert [o.area_code for o in result.outcomes] == list(helpers.AREAS)
+    manifest = json.loads((pack_dir / "manifest.json").read_text())
+    index = (pack_dir / "index.html").read_text()
+    for code in helpers.AREAS:
+        entry = manifest["packs"][code]
+        assert entry["status"] == "built" and entry["error"] is None
+        folder = pack_dir / entry["folder"]
+        assert sorted(entry["outputs"]) == ["pack.html", "pack.ipynb", "pack.pdf"]
+        for name, digest in entry["outputs"].items():
+            assert runner.sha256_file(folder / name) == digest
+        assert (folder / "build.log").is_file()
+        assert f'href="{entry["folder"]}/pack.html"' in index
+        assert f'href="{entry["folder"]}/pack.pdf"' in index
+    assert not list(pack_dir.rglob("*.tmp-*"))
+
+
+@pytest.mark.slow
+def test_failure_is_isolated_and_reported(tmp_path, capsys):
+    store = helpers.make_store(tmp_path / "store.parquet")
+    out = tmp_path / "out"
+    status = cli.main(["build", "--pack", str(helpers.MINI_PACK), "--store", str(store),
+                       "--out", str(out), "--format", "html", "--workers", "2",
+                       "--no-progress", "-p", "fail_for=E54000006",
+                       "--footprint", *helpers.AREAS])
+    printed = capsys.readouterr().out
+    assert status == 1
+    assert "FAILED E54000006" in printed and "ValueError: injected failure" in printed
+    assert "cell 2" in printed
+    pack_dir = out / "mini"
+    manifest = json.loads((pack_dir / "manifest.json").read_text())
+    failed = pack_dir / manifest["packs"]["E54000006"]["folder"]
+    assert manifest["packs"]["E54000006"]["status"] == "failed"
+    assert (failed / "failed.ipynb").is_file()
+    assert "injected failure" in (failed / "failed.ipynb").read_text()
+    assert not (failed / "pack.html").exists() and not (failed / "pack.pdf").exists()
+    for code in ("E54000005", "E54000007"):
+        entry = manifest["packs"][code]
+        assert entry["status"] == "built"
+        assert (pack_dir / entry["folder"] / "pack.html").is_file()
+
+
+@pytest.mark.slow
+def test_no_change_rebuild_executes_nothing(tmp_path, monkeypatch):
+    # other engineers' edits must not count as a library change inside this test
+    monkeypatch.setattr(runner, "library_hash", lambda: "fixed-for-test")
+    store = helpers.make_store(tmp_path / "store.parquet")
+    config = helpers.config(tmp_path / "out", store, pack=str(helpers.TEXT_PACK),
+                            areas=helpers.AREAS[:2])
+    first = runner.build(config)
+    assert [o.status for o in first.outcomes] == ["built", "built"]
+    html = sorted((tmp_path / "out").rglob("pack.html"))
+    stamps = [p.stat().st_mtime_ns for p in html]
+    second = runner.build(config)
+    assert [o.status for o in second.outcomes] == ["skipped", "skipped"]
+    assert second.executed == [] and second.exit_code == 0
+    assert [p.stat().st_mtime_ns for p in html] == stamps
+    forced = runner.build(runner.with_overrides(config, force=True))
+    assert [o.status for o in forced.outcomes] == ["built", "built"]
+    changed = runner.build(runner.with_overrides(config, parameters={"years": 5}))
+    assert [o.status for o in changed.outcomes] == ["built", "built"]
+    html[0].write_text("tampered")
+    repaired = runner.build(runner.with_overrides(config, parameters={"years": 5}))
+    assert [o.status for o in repaired.outcomes] == ["built", "skipped"]
