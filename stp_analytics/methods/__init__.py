@@ -20,21 +20,38 @@ whose message names the argument and the offending value. Formulas:
 
 from stp_analytics.methods.comparison import COMPARISON_LABELS, compare
 from stp_analytics.methods.dsr import ESP2013, dsr
+from stp_analytics.methods.funnels import (
+    FUNNEL_LABELS,
+    funnel_proportion_limits,
+    funnel_significance,
+    overdispersion_tau2,
+    spiegelhalter_limits,
+)
 from stp_analytics.methods.isr import isr
 from stp_analytics.methods.means import mean_ci
 from stp_analytics.methods.proportions import proportion
 from stp_analytics.methods.quantiles import quantile_groups, quintile
 from stp_analytics.methods.rates import rate
+from stp_analytics.methods.spc import ASSURANCE_TYPES, POINT_TYPES, assurance_type, xmr
 
 __all__ = [
+    "ASSURANCE_TYPES",
     "COMPARISON_LABELS",
     "ESP2013",
+    "FUNNEL_LABELS",
+    "POINT_TYPES",
+    "assurance_type",
     "compare",
     "dsr",
+    "funnel_proportion_limits",
+    "funnel_significance",
     "isr",
     "mean_ci",
+    "overdispersion_tau2",
     "proportion",
     "quantile_groups",
     "quintile",
     "rate",
+    "spiegelhalter_limits",
+    "xmr",
 ]
