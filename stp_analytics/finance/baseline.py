@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import numpy as np
 import pandas as pd
 
 from stp_analytics.errors import ParameterError
@@ -106,17 +105,27 @@ def _population(area_set) -> pd.DataFrame:
     )
 
 
+NO_TRUST_LOOKUP = (
+    "this area set has no acute trust lookup: the provider position is data not supplied and "
+    "the model starts from balance"
+)
+
+
 def _notes(frame: pd.DataFrame) -> pd.Series:
     notes = []
+    has_trusts = "trust_actual_gbp" in frame
     for row in frame.itertuples():
-        parts = []
+        parts = [] if has_trusts else [NO_TRUST_LOOKUP]
         if isinstance(row.ccgs_missing, str) and row.ccgs_missing:
             parts.append(
                 f"CCG allocation data not supplied for {row.ccgs_missing}: the footprint's "
                 "funding share, and so its income, is understated"
             )
         if isinstance(getattr(row, "trusts_missing", None), str) and row.trusts_missing:
-            parts.append(f"2018/19 trust results not supplied for {row.trusts_missing}")
+            parts.append(
+                f"2018/19 trust results not in the source for {row.trusts_missing} (data not "
+                "supplied; a trust merged before 2018/19 has no row of its own)"
+            )
         notes.append(". ".join(parts))
     return pd.Series(notes, index=frame.index, dtype=str)
 
@@ -170,4 +179,4 @@ def starting_gap(baseline: pd.DataFrame, position: str) -> pd.Series:
     return -baseline[column].fillna(0.0).astype(float)
 
 
-__all__ = ["area_baseline", "finance_baseline", "starting_gap", "np"]
+__all__ = ["area_baseline", "finance_baseline", "starting_gap"]
