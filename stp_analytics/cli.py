@@ -25,8 +25,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser, with one subparser per command."""
+def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; only the selected command's module is imported (fast start-up).
+
+    With ``selected=None`` every command's options are loaded (for documentation and tests).
+    """
     parser = argparse.ArgumentParser(
         prog="stp-packs",
         description="Build the NHS 'three gaps' diagnostic packs for STP footprints.",
@@ -34,16 +37,24 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"stp-packs {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module_name, help_text) in COMMANDS.items():
-        module = importlib.import_module(f"stp_analytics.commands.{module_name}")
         subparser = subparsers.add_parser(name, help=help_text, description=help_text)
-        module.add_arguments(subparser)
-        subparser.set_defaults(_run=module.run)
+        if selected is None or selected == name:
+            module = importlib.import_module(f"stp_analytics.commands.{module_name}")
+            module.add_arguments(subparser)
+            subparser.set_defaults(_run=module.run)
     return parser
+
+
+def _selected_command(argv: Sequence[str]) -> str | None:
+    """The first argument that names a command, if any."""
+    return next((arg for arg in argv if arg in COMMANDS), None)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    selected = _selected_command(argv)
+    parser = build_parser(selected or "")
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):
         parser.print_help()

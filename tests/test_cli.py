@@ -26,6 +26,13 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert __version__ in capsys.readouterr().out
 
 
+def test_every_command_module_loads_its_options() -> None:
+    parser = cli.build_parser()
+    choices = parser._subparsers._group_actions[0].choices
+    assert set(choices) == set(cli.COMMANDS)
+    assert all(sub.get_default("_run") for sub in choices.values())
+
+
 def test_no_command_prints_help_and_fails(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main([]) == 1
     assert "usage: stp-packs" in capsys.readouterr().out
@@ -37,8 +44,8 @@ def test_library_errors_become_one_line_and_exit_2(
     def failing_run(args: object) -> int:
         raise StpPacksError("file x.csv, row 3, column 'Value': not a number")
 
-    parser = cli.build_parser()
-    monkeypatch.setattr(cli, "build_parser", lambda: parser)
+    parser = cli.build_parser("footprints")
+    monkeypatch.setattr(cli, "build_parser", lambda selected=None: parser)
     parser._subparsers._group_actions[0].choices["footprints"].set_defaults(_run=failing_run)
     assert cli.main(["footprints"]) == 2
     err = capsys.readouterr().err
