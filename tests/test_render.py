@@ -1,0 +1,121 @@
+"""HTML and PDF rendering: static, self-contained, escaped, contents list, A4 with page numbers."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from pypdf import PdfReader
+
+from stp_analytics import render
+
+
+def load_helpers():
+    """tests/fixtures/notebooks/pack_build.py, loaded once per session."""
+    name = "stp_pack_build_helpers"
+    if name not in sys.modules:
+        path = Path(__file__).resolve().parent / "fixtures" / "notebooks" / "pack_build.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+helpers = load_helpers()
+CONTEXT = render.PageContext(title="Three gaps", area_code="E54000005",
+                             area_name="West Yorkshire", data_period="2016/17")
+
+
+def executed_notebook() -> nbformat.NotebookNode:
+    """An 'executed' notebook built by hand (no kernel): headings, text, stderr, an image."""
+    nb = nbformat.v4.new_notebook()
+    code = nbformat.v4.new_code_cell("secret_source_code = 1")
+    code.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="value 12.5\n"),
+        nbformat.v4.new_output("stream", name="stderr", text="DeprecationWarning: noisy\n"),
+        nbformat.v4.new_output("display_data", data={
+            "image/png": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+            "text/plain": "<Figure>"}, metadata={"image/png": {"alt": "A chart"}}),
+    ]
+    nb.cells = [nbformat.v4.new_markdown_cell("## Summary\n\nText."), code,
+                nbformat.v4.new_markdown_cell("## Annex\n\nMore.")]
+    return nb
+
+
+def test_html_has_no_code_no_stderr_and_a_contents_list():
+    document = render.render_html(executed_notebook(), CONTEXT)
+    assert "secret_source_code" not in document
+    assert "noisy" not in document
+    assert "value 12.5" in document
+    assert '<nav class="contents"' in document
+    assert '<a href="#s-summary">Summary</a>' in document and 'id="s-annex"' in document
+    assert 'alt="A chart"' in document and 'src="data:image/png;base64,' in document
+    assert render.external_resources(document) == []
+    assert render.render_html(executed_notebook(), CONTEXT) == document
+
+
+@pytest.mark.parametrize("hostile, gone", [
+    ('<script>alert(1)</script><p>ok</p>', "alert(1)"),
+    ('<img src="https://example.org/x.png" onerror="steal()">', "example.org"),
+    ('<img src="x" onerror="steal()">', "steal()"),
+    ('<iframe src="http://evil.test"></iframe>', "evil.test"),
+    ('<link rel="stylesheet" href="https://cdn.test/a.css">', "cdn.test"),
+    ('<style>@import url("https://fonts.test/f.css"); p{background:url(http://x.test/b.png)}</style>',
+     ".test"),
+    ('<a href="javascript:steal()">x</a>', "javascript:"),
+    ('<div style="background-image: url(https://t.test/p.gif)">x</div>', "t.test"),
+])
+def test_sanitiser_removes_scripts_and_external_resources(hostile, gone):
+    cleaned = render.sanitize_html(f"<html><body>{hostile}</body></html>")
+    assert gone not in cleaned
+    assert render.external_resources(cleaned) == []
+
+
+def test_sanitiser_keeps_data_images_links_and_entities():
+    source = ('<p>A &amp; B &lt;C&gt;</p><img src="data:image/png;base64,AAAA" alt="x">'
+              '<a href="https://www.gov.uk/">GOV.UK</a>')
+    cleaned = render.sanitize_html(source)
+    assert "A &amp; B &lt;C&gt;" in cleaned
+    assert 'src="data:image/png;base64,AAAA"' in cleaned
+    assert 'href="https://www.gov.uk/"' in cleaned
+
+
+def test_pdf_is_a4_numbered_and_byte_identical():
+    document = render.render_html(executed_notebook(), CONTEXT)
+    first, second = render.render_pdf(document), render.render_pdf(document)
+    assert first == second
+    reader = PdfReader(io.BytesIO(first))
+    assert len(reader.pages) >= 3  # cover, then one page per section
+    for number, page in enumerate(reader.pages, start=1):
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert abs(width - 595.28) < 1 and abs(height - 841.89) < 1
+        assert f"Page {number} of {len(reader.pages)}" in page.extract_text()
+    assert "West Yorkshire" in reader.pages[0].extract_text()
+    assert "Summary" in reader.pages[1].extract_text()
+    assert "Annex" in reader.pages[-1].extract_text()
+
+
+@pytest.mark.slow
+def test_every_built_html_is_static_and_every_pdf_a4_with_page_numbers():
+    pack_dir, result = helpers.shared_build()
+    htmls = sorted(pack_dir.glob("*/pack.html")) + [pack_dir / "index.html"]
+    assert len(htmls) == len(helpers.AREAS) + 1
+    for path in htmls:
+        document = path.read_text(encoding="utf-8")
+        assert not re.search(r"<script", document, re.IGNORECASE), path
+        assert render.external_resources(document) == [], path
+        assert "import " not in document  # no code cells
+    pdfs = sorted(pack_dir.glob("*/pack.pdf"))
+    assert len(pdfs) == len(helpers.AREAS)
+    for path in pdfs:
+        reader = PdfReader(path)
+        for number, page in enumerate(reader.pages, start=1):
+            assert abs(float(page.mediabox.width) - 595.28) < 1
+            assert abs(float(page.mediabox.height) - 841.89) < 1
+            assert f"Page {number} of {len(reader.pages)}" in page.extract_text()
