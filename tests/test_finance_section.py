@@ -113,3 +113,17 @@ def test_cli_matches_report_every_name(capsys):
     assert counts["NHSSpend_trust_performance_2018_19.csv.gz"] >= 222
     newcastle = report[report["reference_name"] == "NHS Newcastle Gateshead CCG"]
     assert newcastle["method"].tolist() == ["not_in_source"]
+
+
+def test_cli_output_is_deterministic(capsys):
+    first = _run_cli(capsys, "--format", "csv")[1]
+    second = _run_cli(capsys, "--format", "csv")[1]
+    assert first == second and first.count("\n") == 45
+
+
+def test_notebook_style_dict_with_every_parameter():
+    every = resolve_assumptions(None).as_dict()
+    assert every["population_growth"] is None
+    result = finance_section("Greater Manchester", every)
+    assert result.area_code == "E54000007"
+    assert not result.assumptions_table["changed"].any()
