@@ -142,6 +142,7 @@ class Catalog:
     peer_variables: list[PeerVariable]
     peer_method: str = ""
     _loaded: dict[str, Any] = field(default_factory=dict, repr=False)
+    _stamps: tuple = field(default=(), repr=False)
 
     @property
     def base_dir(self) -> Path:
@@ -242,8 +243,9 @@ _CACHE: dict[tuple[str, int, int], Catalog] = {}
 def load_catalog(path: str | os.PathLike[str] | None = None) -> Catalog:
     """Read and check a catalogue file (default ``data_catalog/catalog.yml``).
 
-    The same unchanged file gives the same :class:`Catalog` object, so observations are loaded
-    once per process. Raises :class:`CatalogError` naming the file and line for YAML syntax
+    The same unchanged catalogue and source files give the same :class:`Catalog` object, so
+    observations are loaded once per process (an edited file is read again). Raises
+    :class:`CatalogError` naming the file and line for YAML syntax
     errors, and the entry, key and allowed values for any entry that breaks the rules.
     """
     catalog_path = Path(path) if path is not None else paths.default_catalog_path()
@@ -252,9 +254,26 @@ def load_catalog(path: str | os.PathLike[str] | None = None) -> Catalog:
         raise CatalogError(f"catalogue file not found: {catalog_path}")
     stat = catalog_path.stat()
     key = (str(catalog_path), stat.st_mtime_ns, stat.st_size)
-    if key not in _CACHE:
-        _CACHE[key] = parse_catalog(_read_yaml(catalog_path), catalog_path)
-    return _CACHE[key]
+    cached = _CACHE.get(key)
+    if cached is None or _file_stamps(cached) != cached._stamps:
+        cached = parse_catalog(_read_yaml(catalog_path), catalog_path)
+        cached._stamps = _file_stamps(cached)
+        _CACHE[key] = cached
+    return cached
+
+
+def _file_stamps(catalog: Catalog) -> tuple:
+    """(path, mtime, size) of every source file, so an edited data file is loaded again."""
+    stamps = []
+    for source in sorted(catalog.sources.values(), key=lambda s: s.id):
+        for name in source.files:
+            path = source.resolve(name)
+            if path.exists():
+                stat = path.stat()
+                stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
+            else:
+                stamps.append((str(path), 0, -1))
+    return tuple(stamps)
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:

@@ -306,8 +306,6 @@ def load_source(source: Source, indicators: list[Indicator],
 
 
 def _known_or_none() -> dict[str, frozenset[str]] | None:
-    if os.environ.get("STP_PACKS_SKIP_AREA_CHECK") == "1":
-        return None
     try:
         return known_area_codes()
     except ImportError:
