@@ -19,8 +19,10 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from stp_analytics import narrative
+from stp_analytics.errors import StpPacksError
 
 LOGGER = logging.getLogger(__name__)
+NOT_AVAILABLE = "not yet available for this area"
 
 TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("indicator", "Indicator"),
@@ -243,9 +245,12 @@ def try_chart(title: str, plot: Callable[..., Any], *args: Any, **kwargs: Any) -
     try:
         chart = plot(*args, **kwargs)
         html = chart_html(chart, title=title)
-    except Exception:  # noqa: BLE001 - one missing chart must not stop the pack
-        LOGGER.exception("chart %r could not be drawn", title)
+    except (StpPacksError, KeyError, LookupError):  # the data for this chart are missing
+        LOGGER.exception("chart %r: no data", title)
         return not_supplied(title)
+    except Exception:  # noqa: BLE001 - one failing chart must not stop the pack
+        LOGGER.exception("chart %r could not be drawn", title)
+        return not_supplied(title, NOT_AVAILABLE)
     close = getattr(chart, "close", None)
     if callable(close):
         close()  # free the figure once it is embedded
@@ -258,7 +263,7 @@ def try_call(title: str, function: Callable[..., Any], *args: Any, **kwargs: Any
         return function(*args, **kwargs)
     except Exception:  # noqa: BLE001 - one failing section must not stop the pack
         LOGGER.exception("%s could not be computed", title)
-        return not_supplied(title, "not yet available for this area")
+        return not_supplied(title, NOT_AVAILABLE)
 
 
 # ---------------------------------------------------------------- tiles
@@ -403,7 +408,7 @@ def _part_names(pack: PackContext, part_type: str) -> list[str]:
 
 
 PART_LABELS = {"ccg": "Clinical commissioning groups", "lad": "Local authorities (districts)",
-               "utla": "Upper-tier local authorities", "trust": "Acute trusts"}
+               "trust": "Acute trusts"}
 
 
 def summary_facts(pack: PackContext) -> Markup:
@@ -502,6 +507,16 @@ OGL_ATTRIBUTION = (
 )
 
 
+def _period_ranges(rows: pd.DataFrame) -> dict[str, str]:
+    """Indicator -> "first to last" period label (ordered by period_start), or the one period."""
+    ordered = rows.sort_values(["indicator", "period_start", "period"], kind="mergesort")
+    ranges = {}
+    for indicator, group in ordered.groupby("indicator", sort=True):
+        first, last = str(group["period"].iloc[0]), str(group["period"].iloc[-1])
+        ranges[str(indicator)] = first if first == last else f"{first} to {last}"
+    return ranges
+
+
 def sources_table(pack: PackContext) -> Markup:
     """Every source behind an indicator in the store: publisher, period, licence, file."""
     used = set(pack.store["indicator"].unique())
@@ -509,8 +524,7 @@ def sources_table(pack: PackContext) -> Markup:
         str(entry.source) for key, entry in pack.catalog.indicators.items()
         if key in used and getattr(entry, "source", None)
     })
-    periods = (pack.store[pack.store["area_role"] == "area"]
-               .groupby("indicator")["period"].agg(lambda s: ", ".join(sorted(set(map(str, s))))))
+    periods = _period_ranges(pack.store[pack.store["area_role"] == "area"])
     rows = []
     for source_id in source_ids:
         source = pack.catalog.sources.get(source_id)
@@ -540,7 +554,7 @@ def methods_table(pack: PackContext) -> Markup:
         entry = pack.catalog.indicators.get(indicator)
         chosen = area[area["indicator"] == indicator]
         methods = ", ".join(sorted({str(m) for m in chosen["method"].dropna() if str(m)}))
-        levels = ", ".join(sorted({f"{float(c):.1%}" for c in chosen["confidence"].dropna()}))
+        levels = ", ".join(sorted({f"{float(c) * 100:g}%" for c in chosen["confidence"].dropna()}))
         rows.append({
             "indicator": getattr(entry, "name", indicator),
             "statistic": getattr(entry, "statistic", ""),
@@ -563,10 +577,11 @@ def data_quality_notes(pack: PackContext) -> Markup:
     mine = mine[mine["is_latest"].fillna(False).astype(bool)]
     notes = []
     noted = mine[mine["note"].fillna("").astype(str).str.strip() != ""]
-    for (name, indicator), group in noted.groupby(["area_name", "indicator"], sort=True):
+    for (indicator, note), group in noted.groupby(["indicator", "note"], sort=True):
         meta = narrative.indicator_meta(pack.catalog, str(indicator))
-        text = "; ".join(sorted(set(group["note"].astype(str))))
-        notes.append(f"{meta.name}, {name}: {text}")
+        names = sorted(set(group["area_name"].astype(str)))
+        where = ", ".join(names) if len(names) <= 5 else f"{len(names)} areas or parts"
+        notes.append(f"{meta.name}: {note} ({where}).")
     approximate = mine[(mine["area_role"] == "area") & mine["approximate"].fillna(False)
                        .astype(bool)]
     if not approximate.empty:
@@ -660,7 +675,7 @@ def finance_html(finance_result: Any) -> Markup:
     if isinstance(finance_result, Markup):
         return finance_result
     if finance_result is None or not hasattr(finance_result, "headline"):
-        return not_supplied("Finance and efficiency model", "not yet available for this area")
+        return not_supplied("Finance and efficiency model", NOT_AVAILABLE)
     return Markup(
         f'<p class="stp-model-label">{escape(finance_result.label)}</p>'
         f"{paragraph(finance_result.headline())}"
@@ -691,7 +706,7 @@ def format_frame(
 def finance_projection_table(finance_result: Any) -> Markup:
     """The model year by year: income, do-nothing spend and gap, gap after levers."""
     if not hasattr(finance_result, "projection"):
-        return not_supplied("Finance projection", "not yet available for this area")
+        return not_supplied("Finance projection", NOT_AVAILABLE)
     table = format_frame(finance_result.projection, FINANCE_COLUMNS)
     return frame_table(table, caption="Do-nothing and do-something model to 2020/21 (MODEL)")
 
@@ -699,7 +714,7 @@ def finance_projection_table(finance_result: Any) -> Markup:
 def finance_assumptions_table(finance_result: Any) -> Markup:
     """Every assumption of the model with its value and its source, as printed in the pack."""
     if not hasattr(finance_result, "assumptions_table"):
-        return not_supplied("Finance assumptions", "not yet available for this area")
+        return not_supplied("Finance assumptions", NOT_AVAILABLE)
     columns = {"label": "Assumption", "display": "Value", "source": "Source"}
     table = finance_result.assumptions_table.loc[:, list(columns)].rename(columns=columns)
     return frame_table(table, caption="Model assumptions (notebook parameters)")

@@ -98,8 +98,16 @@ def format_value(value: float, unit: str = "", decimals: int = 1) -> str:
         return f"{number}%"
     if unit.startswith("£"):
         rest = unit[1:].strip()
-        return f"£{number}" + (f" {rest}" if rest else "")
+        sign, digits = ("-", number[1:]) if number.startswith("-") else ("", number)
+        return f"{sign}£{digits}" + (f" {rest}" if rest else "")
     return f"{number} {unit}" if unit else number
+
+
+def format_gap(difference: float, unit: str = "", decimals: int = 1) -> str:
+    """A difference between two values: percentage points for % units, else the value's unit."""
+    if (unit or "").strip().startswith("%"):
+        return f"{format_number(difference, decimals)} percentage points"
+    return format_value(difference, unit, decimals)
 
 
 # ---------------------------------------------------------------- catalogue and store access
@@ -345,7 +353,7 @@ def _message(
     context.update(
         rule=rule,
         tied=tied_ranks(store, str(row["indicator"]), row.get("rank")),
-        gap=format_value(abs(float(row.get("target_gap") or 0)), meta.unit, meta.decimals),
+        gap=format_gap(abs(float(row.get("target_gap") or 0)), meta.unit, meta.decimals),
         opportunity=format_number(row.get("opportunity"), 0),
         opportunity_unit="people or events",
     )

@@ -105,6 +105,12 @@ def test_chart_html_and_try_chart() -> None:
     assert "Funnel plot: data not supplied." in notice and "<img" not in notice
     assert "Trend: data not supplied." in str(display.chart_html(None, title="Trend"))
 
+    def failing(*args, **kwargs):
+        raise AttributeError("a bug, not missing data")
+
+    bug = str(display.try_chart("SPC chart", failing))
+    assert "SPC chart: not yet available for this area." in bug  # never blamed on the data
+
 
 def test_tiles_static_and_escaped() -> None:
     tiles = [display.GapTile("Health <gap>", "3 worse", "of 12", "worse"),

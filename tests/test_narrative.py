@@ -133,7 +133,7 @@ def test_key_messages_rules_and_order() -> None:
         "Diabetes prevalence is significantly worse than England: 8.0% in Greater Manchester "
         "against 6.0% (40th of 44 footprints)."
     )
-    assert "a gap of 7.0%" in messages[1].text
+    assert "a gap of 7.0 percentage points" in messages[1].text
     assert "1,200" in messages[2].text
     assert "&amp;" in str(messages[1].html) and "A&E" in messages[1].text
 
@@ -169,3 +169,10 @@ def test_key_messages_unknown_area_is_empty() -> None:
 def test_rule_candidates_rejects_unknown_rule() -> None:
     with pytest.raises(ValueError, match="unknown key-message rule"):
         narrative.rule_candidates(_key_store(), "nonsense")
+
+
+def test_money_and_gap_formatting() -> None:
+    assert narrative.format_value(-1234.4, "£ thousand", 0) == "-£1,234 thousand"
+    assert narrative.format_value(56.0, "% of patients aged 17+") == "56.0%"
+    assert narrative.format_gap(16.1, "% seen within 4 hours") == "16.1 percentage points"
+    assert narrative.format_gap(3.2, "years") == "3.2 years"
