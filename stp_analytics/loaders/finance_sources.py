@@ -205,7 +205,9 @@ def _allocation_rows(path_text: str) -> pd.DataFrame:
     frame["match_method"] = matches["method"].to_numpy()
     frame["match_reason"] = matches["reason"].to_numpy()
     unmatched = (frame["match_method"] == "unmatched") & (frame["set_aside"] == "")
-    frame.loc[unmatched, "set_aside"] = "CCG name not matched to a code"
+    frame.loc[unmatched, "set_aside"] = (
+        "CCG name not matched to a code; see stp-packs finance --matches"
+    )
     frame["allocation_gbp"] = frame["allocation_gbp_k"] * 1000.0
     return frame
 
@@ -281,7 +283,10 @@ def _match_trusts(frame: pd.DataFrame, path: Path, hand_file: str) -> pd.DataFra
     frame["match_method"] = matches["method"].to_numpy()
     frame["match_reason"] = matches["reason"].to_numpy()
     unmatched = (frame["match_method"] == "unmatched") & (frame["set_aside"] == "")
-    frame.loc[unmatched, "set_aside"] = "trust name not matched to an acute trust ODS code"
+    frame.loc[unmatched, "set_aside"] = (
+        "trust name not matched to an acute trust in the trust lookup (mental health, community, "
+        "ambulance or specialist trust): no footprint; see stp-packs finance --matches"
+    )
     return frame
 
 
