@@ -31,6 +31,13 @@ from stp_analytics.methods.isr import isr
 from stp_analytics.methods.means import mean_ci
 from stp_analytics.methods.proportions import proportion
 from stp_analytics.methods.quantiles import quantile_groups, quintile
+from stp_analytics.methods.ranking import (
+    nearest_peers,
+    opportunity,
+    peer_best_mean,
+    rank_areas,
+    target_gap,
+)
 from stp_analytics.methods.rates import rate
 from stp_analytics.methods.spc import ASSURANCE_TYPES, POINT_TYPES, assurance_type, xmr
 
@@ -47,11 +54,16 @@ __all__ = [
     "funnel_significance",
     "isr",
     "mean_ci",
+    "nearest_peers",
+    "opportunity",
     "overdispersion_tau2",
+    "peer_best_mean",
     "proportion",
     "quantile_groups",
     "quintile",
+    "rank_areas",
     "rate",
     "spiegelhalter_limits",
+    "target_gap",
     "xmr",
 ]
