@@ -148,7 +148,7 @@ def data_caveats(baseline_row: pd.Series | None = None) -> tuple[str, ...]:
         "between are interpolated at a constant growth rate.",
     ]
     if baseline_row is not None and str(baseline_row.get("note", "")):
-        caveats.append(f"This footprint: {baseline_row['note']}.")
+        caveats.append(f"This area: {baseline_row['note']}.")
     return tuple(caveats)
 
 
