@@ -88,8 +88,7 @@ def make_geography() -> SimpleNamespace:
         load_area_set=lambda name="stp2017": sets[name],
         lad_population=lad_population,
         lad_code_changes=lambda: CODE_CHANGES.copy(),
-        lad_to_utla=lambda: pd.DataFrame({"lad_code": list(LAD_POPULATION),
-                                          "utla_code": list(LAD_POPULATION)}),
+        utla_population=lad_population,
     )
 
 

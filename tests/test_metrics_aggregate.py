@@ -10,6 +10,7 @@ import pytest
 from metrics_synthetic import (
     LAD_POPULATION,
     PRACTICE_AREA,
+    indicator,
     make_catalog,
     make_geography,
     practice_counts,
@@ -120,14 +121,30 @@ def test_practice_data_shown_by_ccg(store):
     assert set(parts["area_type"]) == {"ccg"}
 
 
-def test_small_counts_are_suppressed_not_zero():
-    obs = practice_counts()
+def test_rates_from_few_events_are_suppressed_not_zero():
+    obs = practice_counts().assign(indicator="rate")
     obs.loc[obs["area_code"].isin(["P05", "P06"]), "numerator"] = 3.0
-    store = build_store(make_catalog(), observations=obs, geography=make_geography())
-    row = one(store, indicator="prev", area_role="area", area_code="E54000003",
+    catalog = make_catalog(rate=indicator("rate", statistic="rate", multiplier=1000.0))
+    store = build_store(catalog, observations=obs, geography=make_geography())
+    row = one(store, indicator="rate", area_role="area", area_code="E54000003",
               period="2017/18")
     assert math.isnan(row["value"]) and row["numerator"] == 6.0
     assert SUPPRESSED_NOTE in row["note"]
+    big = one(store, indicator="rate", area_role="area", area_code="E54000004",
+              period="2017/18")
+    expected = methods.rate([big["numerator"]], [big["denominator"]], multiplier=1000.0)
+    assert big["value"] == pytest.approx(expected["value"].iloc[0], rel=1e-12)
+    assert big["lower"] == pytest.approx(expected["lower"].iloc[0], rel=1e-12)
+    assert big["method"] == "Byars"
+
+
+def test_small_proportions_keep_wilson_limits():
+    obs = practice_counts()
+    obs.loc[obs["area_code"].isin(["P05", "P06"]), "numerator"] = 0.0
+    store = build_store(make_catalog(), observations=obs, geography=make_geography())
+    row = one(store, indicator="prev", area_role="area", area_code="E54000003",
+              period="2017/18")
+    assert row["value"] == 0.0 and row["lower"] == 0.0 and row["upper"] > 0
 
 
 def test_bad_period_names_the_period():

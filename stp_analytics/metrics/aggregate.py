@@ -3,7 +3,8 @@
 Rules (DESIGN.md "Aggregation rules", methods README):
 * ``sum_counts``: numerators and denominators are summed (a split district contributes its share)
   and the statistic and its CI are computed from the sums with :func:`methods.proportion`
-  (Wilson) or :func:`methods.rate` (exact below 10 events, else Byar's). Rates are never averaged.
+  (Wilson) or :func:`methods.rate` (exact below 10 events, else Byar's). Rates are never averaged;
+  a rate from fewer than 10 events is suppressed (value missing, reason in ``note``).
 * ``population_weighted_mean``: only values exist, so an area gets the mean of its parts' values
   weighted by mid-year population x share; flagged approximate, no CI. England is the published
   England row when the file has one, otherwise weighted the same way.
@@ -41,7 +42,7 @@ def aggregate(observations: pd.DataFrame, specs: pd.DataFrame, geo: GeoContext) 
     obs = _prepare(observations, specs)
     source = obs.loc[obs["area_type"] == obs["geography"]]
     mapped = _map_to_areas(source, geo)
-    area_sums = _sum_parts(mapped, ["indicator", "area_code", "period", "sex"])
+    area_sums = _complete(_sum_parts(mapped, ["indicator", "area_code", "period", "sex"]), geo)
     region_of = geo.areas.set_index("area_code")["region_code"]
     region_sums = _sum_parts(
         area_sums.assign(region_code=area_sums["area_code"].map(region_of)),
@@ -165,6 +166,19 @@ def _sum_parts(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return pd.concat([sums, counts, flags], axis=1).reset_index()
 
 
+def _complete(area_sums: pd.DataFrame, geo: GeoContext) -> pd.DataFrame:
+    """One row per area for every indicator, period and sex that any area has (empty if none)."""
+    if area_sums.empty:
+        return area_sums
+    grid = area_sums.loc[:, KEYS].drop_duplicates().merge(geo.areas[["area_code"]], how="cross")
+    full = grid.merge(area_sums, on=[*KEYS, "area_code"], how="left")
+    full["n_parts"] = full["n_parts"].fillna(0).astype("int64")
+    full["n_missing"] = full["n_missing"].fillna(0).astype("int64")
+    full["split"] = full["split"].astype("boolean").fillna(False).astype("bool")
+    full["merged"] = full["merged"].astype("boolean").fillna(False).astype("bool")
+    return full.sort_values(["indicator", "area_code", "period", "sex"], ignore_index=True)
+
+
 def _label(sums: pd.DataFrame, role: str, geo: GeoContext) -> pd.DataFrame:
     """Attach role, names, parents and region codes to area or region sums."""
     if sums.empty:
@@ -225,7 +239,8 @@ def _parts(source: pd.DataFrame, mapped: pd.DataFrame, geo: GeoContext) -> pd.Da
         sums = sums.merge(parents, on="ccg_code").rename(
             columns={"ccg_code": "area_code", "part_name": "area_name"})
         pieces.append(sums.assign(area_type=PART_LEVEL["practice"]))
-    own = mapped.loc[~mapped["geography"].isin(["practice", geo.area_type])]
+    # parts are CCGs, local authorities and trusts; LSOAs are too small to show
+    own = mapped.loc[~mapped["geography"].isin(["practice", "lsoa", geo.area_type])]
     if len(own):
         own = own.assign(
             num=own["numerator"], den=own["denominator"], wsum=np.nan, wtot=np.nan,
@@ -326,7 +341,8 @@ def _from_counts(rows: pd.DataFrame, mask: pd.Series, out: pd.DataFrame) -> None
     missing = stats & (num.isna() | den.isna())
     zero_den = stats & ~missing & (den <= 0)
     over = stats & statistic.eq("proportion") & ~missing & ~zero_den & (num > den)
-    small = stats & ~missing & ~zero_den & ~over & (num < MIN_EVENTS)
+    # PHE: rates from fewer than 10 events are not published (proportions keep Wilson limits)
+    small = stats & statistic.eq("rate") & ~missing & ~zero_den & (num < MIN_EVENTS)
     out.loc[missing, "note"] = "numerator or denominator not supplied"
     out.loc[zero_den, "note"] = "denominator is zero"
     out.loc[over, "note"] = "numerator exceeds denominator: not computed"
@@ -358,10 +374,12 @@ def _notes(rows: pd.DataFrame, base: pd.Series) -> pd.Series:
         rows["merged"], "value for a merged (2019/2021) authority applied to its 2017 districts", ""
     )
     extra["missing"] = np.where(
-        ~part & (rows["n_missing"] > 0),
+        rows["area_role"].eq("area") & rows["n_parts"].eq(0),
+        "no data for this area",
+        np.where(~part & (rows["n_missing"] > 0),
         rows["n_missing"].astype("str") + " of " + rows["n_parts"].astype("str")
         + " parts have no value",
-        "",
+        ""),
     )
     return join_notes(*(extra[column].astype("str") for column in extra.columns))
 

@@ -5,9 +5,9 @@
   (quintiles, none) give "Not compared".
 * ``quintile`` uses :func:`methods.quintile` among the areas (role ``area``) for each indicator,
   period and sex; 1 is best.
-* ``rank``: 1 = best (highest when high is good, lowest when low is good, highest when the
-  indicator has no polarity); ties share the lowest rank; missing values are not ranked and
-  ``rank_of`` counts the areas that are.
+* ``rank`` (:func:`methods.rank_areas`): 1 = best (highest when high is good, lowest when low
+  is good, highest when the indicator has no polarity); ties share the lowest rank; missing
+  values are not ranked and ``rank_of`` counts the areas that are.
 """
 
 from __future__ import annotations
@@ -53,29 +53,23 @@ def add_comparison(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def add_quintiles_and_ranks(rows: pd.DataFrame) -> pd.DataFrame:
-    """Quintile (methods.quintile), rank and rank_of among the areas of the set."""
+    """Quintile (methods.quintile) and rank/rank_of (methods.rank_areas) among the areas."""
     quintile = pd.Series(pd.NA, index=rows.index, dtype="Int64")
+    rank = quintile.copy()
+    rank_of = quintile.copy()
     areas = rows.loc[rows["area_role"].eq("area")]
     for (_, polarity), group in areas.groupby(["indicator", "polarity"], sort=True):
         for _, block in group.groupby(["period", "sex"], sort=True):
-            categories = methods.quintile(block["value"].to_numpy(), polarity)
-            quintile[block.index] = pd.Series(categories).astype("Int64").array
-    best_low = areas["polarity"].eq("low_is_good")
-    score = areas["value"].where(best_low, -areas["value"])
-    grouped = score.groupby([areas[c] for c in GROUP], sort=False)
-    rank = grouped.rank(method="min", na_option="keep")
-    rank_of = grouped.transform("count")
-    out = rows.assign(
-        quintile=quintile,
-        rank=rank.reindex(rows.index).astype("Int64"),
-        rank_of=rank_of.where(rank.notna()).reindex(rows.index).astype("Int64"),
-    )
-    return out
+            values = block["value"].to_numpy()
+            quintile[block.index] = pd.Series(methods.quintile(values, polarity)).array
+            ranks = methods.rank_areas(values, polarity)
+            rank[block.index] = ranks["rank"].array
+            rank_of[block.index] = ranks["rank_of"].where(ranks["rank"].notna()).array
+    return rows.assign(quintile=quintile, rank=rank, rank_of=rank_of)
 
 
 def add_target_gap(rows: pd.DataFrame) -> pd.DataFrame:
-    """target_gap = how far short of the target (positive = short, negative = beyond it)."""
-    gap = np.where(rows["polarity"].eq("low_is_good"),
-                   rows["value"] - rows["target"], rows["target"] - rows["value"])
-    gap = pd.Series(gap, index=rows.index).where(rows["polarity"].ne("none"))
-    return rows.assign(target_gap=gap)
+    """target_gap (methods.target_gap): positive = short of the target, negative = beyond it."""
+    gap = methods.target_gap(rows["value"].to_numpy(), rows["target"].to_numpy(),
+                             rows["polarity"].to_numpy())
+    return rows.assign(target_gap=np.asarray(gap, dtype="float64"))

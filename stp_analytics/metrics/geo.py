@@ -132,13 +132,7 @@ class GeoContext:
         if part_type == "lad":
             return _as_population(self.provider.lad_population(year))
         if part_type == "utla":
-            lads = _as_population(self.provider.lad_population(year))
-            to_utla = _lad_to_utla(self.provider)
-            if to_utla is None:
-                return lads
-            utla = to_utla.set_index("lad_code")["utla_code"]
-            codes = lads.index.to_series()
-            return lads.groupby(codes.map(utla).fillna(codes).to_numpy()).sum()
+            return _as_population(self.provider.utla_population(year))
         raise KeyError(part_type)
 
     def code_changes(self) -> pd.DataFrame:
@@ -170,24 +164,6 @@ def _practice_lookup(area_set: Any) -> pd.DataFrame:
     combined = pd.concat([f.assign(order=i) for i, f in enumerate(frames)], ignore_index=True)
     first = combined["order"].eq(combined.groupby("part_code")["order"].transform("min"))
     return combined.loc[first, LOOKUP_COLUMNS].reset_index(drop=True)
-
-
-def _lad_to_utla(provider: Any) -> pd.DataFrame | None:
-    """LAD17 -> UTLA (county or unitary) for UTLA populations.
-
-    Private adapter: geography has no public UTLA population, so this reuses its derivation
-    helper ``geography.derive.lad_to_utla`` when the provider is the real geography package.
-    """
-    own = getattr(provider, "lad_to_utla", None)
-    if own is not None:
-        return own()
-    try:
-        from stp_analytics.geography import derive
-    except ImportError:
-        return None
-    if provider is not _default_provider():
-        return None
-    return derive.lad_to_utla()
 
 
 def _regions(provider: Any, areas: pd.DataFrame) -> pd.DataFrame:

@@ -18,15 +18,29 @@ SERIES = ["indicator", "area_role", "area_code", "sex"]
 
 def add_spc(rows: pd.DataFrame) -> pd.DataFrame:
     """Fill spc_point_type, spc_mean, spc_lpl, spc_upl for monthly indicators ("" / NaN else)."""
-    monthly = rows.loc[rows["frequency"].eq("monthly") & rows["value"].notna()]
+    monthly = rows.loc[rows["frequency"].eq("monthly")]  # missing months break runs
     # one chart per series: a split part's duplicate rows (two parents) share it
     unique = monthly.drop_duplicates([*SERIES, "period"]).sort_values([*SERIES, "period_start"])
-    charts = [_chart(series) for _, series in unique.groupby(SERIES, sort=True)]
+    unique = unique.reset_index(drop=True)
     columns = ["spc_point_type", "spc_mean", "spc_lpl", "spc_upl"]
-    if charts:
-        states = pd.concat(charts, ignore_index=True)
-    else:
-        states = pd.DataFrame(columns=[*SERIES, "period", *columns])
+    states = unique.loc[:, [*SERIES, "period"]]
+    point_type = np.full(len(unique), "", dtype=object)
+    limits = np.full((len(unique), 3), np.nan)
+    values = unique["value"].to_numpy(dtype="float64")
+    polarity = unique["polarity"].to_numpy()
+    target = unique["target"].to_numpy(dtype="float64")
+    starts = np.flatnonzero(~unique.duplicated(SERIES).to_numpy())
+    ends = np.append(starts[1:], len(unique))[: len(starts)]
+    for start, end in zip(starts, ends, strict=True):
+        chart = methods.xmr(
+            values[start:end],
+            improvement=IMPROVEMENT.get(polarity[start]),
+            target=None if np.isnan(target[start]) else float(target[start]),
+        )
+        point_type[start:end] = np.asarray(chart["point_type"], dtype=object)
+        limits[start:end] = chart[["mean", "lpl", "upl"]].to_numpy(dtype="float64")
+    states = states.assign(spc_point_type=point_type, spc_mean=limits[:, 0],
+                           spc_lpl=limits[:, 1], spc_upl=limits[:, 2])
     out = rows.drop(columns=[c for c in columns if c in rows]).merge(
         states, on=[*SERIES, "period"], how="left", validate="many_to_one"
     )
@@ -35,19 +49,3 @@ def add_spc(rows: pd.DataFrame) -> pd.DataFrame:
     for column in columns[1:]:
         out[column] = out[column].astype("float64")
     return out
-
-
-def _chart(series: pd.DataFrame) -> pd.DataFrame:
-    """XmR states for one area's monthly series (rows sorted by period)."""
-    first = series.iloc[0]
-    target = first["target"]
-    chart = methods.xmr(
-        series["value"].to_numpy(),
-        improvement=IMPROVEMENT.get(first["polarity"]),
-        target=None if pd.isna(target) else float(target),
-    )
-    states = series.loc[:, [*SERIES, "period"]].reset_index(drop=True)
-    states["spc_point_type"] = np.asarray(chart["point_type"], dtype="object").astype("str")
-    for column in ("mean", "lpl", "upl"):
-        states[f"spc_{column}"] = np.asarray(chart[column], dtype="float64")
-    return states

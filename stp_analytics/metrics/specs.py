@@ -33,7 +33,7 @@ def _first(obj: Any, names: tuple[str, ...], default: Any = None) -> Any:
 def _comparison(ind: Any) -> tuple[str, float]:
     """(method, confidence) from the indicator's comparison settings."""
     comparison = _first(ind, ("comparison",))
-    method = _first(ind, ("comparison_method", "compare_method"))
+    method = _first(ind, ("comparison_method", "method"))
     confidence = _first(ind, ("confidence", "comparison_confidence"))
     if comparison is not None and not isinstance(comparison, str):
         method = method or _first(comparison, ("method",))
