@@ -44,8 +44,6 @@ def _pool_worker_init() -> None:
 
 @contextmanager
 def _process(workers: int, scheduler: str | None) -> Iterator[Executor]:
-    if scheduler:
-        raise ParameterError("--scheduler needs --executor dask (the process pool is local)")
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_pool_worker_init)
     try:
         yield pool
@@ -88,13 +86,20 @@ def _dask(workers: int, scheduler: str | None) -> Iterator[Executor]:
 EXECUTORS: dict[str, Callable[[int, str | None], Any]] = {"process": _process, "dask": _dask}
 
 
-def open_executor(name: str, workers: int, scheduler: str | None = None):
-    """A context manager giving a ``concurrent.futures.Executor`` for ``name``."""
-    factory = EXECUTORS.get(name)
-    if factory is None:
+def check_executor(name: str, scheduler: str | None = None) -> None:
+    """Raise ParameterError for an unknown executor name or a scheduler without dask."""
+    if name not in EXECUTORS:
         raise ParameterError(
             f"--executor {name!r} is unknown; expected one of {', '.join(sorted(EXECUTORS))}"
         )
+    if scheduler and name != "dask":
+        raise ParameterError("--scheduler needs --executor dask (the process pool is local)")
+
+
+def open_executor(name: str, workers: int, scheduler: str | None = None):
+    """A context manager giving a ``concurrent.futures.Executor`` for ``name``."""
+    check_executor(name, scheduler)
+    factory = EXECUTORS[name]
     if workers < 1:
         raise ParameterError(f"--workers must be at least 1, got {workers}")
     return factory(workers, scheduler)

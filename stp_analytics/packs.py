@@ -121,8 +121,8 @@ def parse_cli_parameters(pairs: list[str] | None) -> dict[str, Any]:
             value = yaml.safe_load(raw) if raw.strip() else ""
         except yaml.YAMLError:
             value = raw
-        if not isinstance(value, (str, int, float, bool)) or value is None:
-            value = raw
+        if isinstance(value, str) or not isinstance(value, (int, float, bool)):
+            value = raw  # text is kept exactly as typed (YAML would fold newlines)
         parsed[name] = value
     return parsed
 

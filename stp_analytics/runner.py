@@ -450,6 +450,7 @@ def _runner_parameters(config: BuildConfig, declared: dict, code: str, store: Pa
 
 def plan_build(config: BuildConfig) -> tuple[packs.PackSpec, dict[str, Any], Path]:
     """Checks that need no kernel and no store: pack, parameters, formats, output folder."""
+    executors.check_executor(config.executor, config.scheduler)
     spec = packs.load_pack(config.pack)
     user = dict(config.parameters)
     reserved = sorted(set(user) & set(packs.RUNNER_PARAMETERS))
