@@ -240,16 +240,23 @@ def _check_periods(frame: pd.DataFrame, rows: pd.DataFrame, indicator: Indicator
                     else '"YYYY/YY", "YYYY" or "YYYY-YY"')
         raise _row_error(frame, index, f"period {unknown[0]!r} of {indicator.id} is not "
                          f"recognised; expected {expected} ({indicator.frequency})", "period")
-    found = sorted(set(kinds.values()))
-    if len(found) > 1:
-        examples = []
-        for kind in found:
-            label = next(label for label, k in kinds.items() if k == kind)
-            index = _first(rows["period"] == label)
-            examples.append(f"{label!r} ({kind}, row {int(frame.at[index, 'source_row'])})")
-        index = _first(rows["period"] == next(lbl for lbl, k in kinds.items() if k == found[1]))
-        raise _row_error(frame, index, f"periods of {indicator.id} are in mixed formats: "
-                         f"{' and '.join(examples)}", "period")
+    if len(set(kinds.values())) > 1:
+        ordered = rows.sort_values("source_row", kind="stable")
+        first_index = ordered.index[0]
+        expected = kinds[ordered.at[first_index, "period"]]
+        odd = ordered["period"].map(kinds) != expected
+        index = odd[odd].index[0]
+        raise _row_error(
+            frame, index,
+            f"periods of {indicator.id} are in mixed formats: "
+            f"{ordered.at[first_index, 'period']!r} ({expected}, {_row_text(frame, first_index)}) "
+            f"and {frame.at[index, 'period']!r} ({kinds[frame.at[index, 'period']]}, "
+            f"{_row_text(frame, index)}); use one form throughout", "period")
+
+
+def _row_text(frame: pd.DataFrame, index: object) -> str:
+    row = frame.at[index, "source_row"]
+    return "row ?" if pd.isna(row) else f"row {int(row)}"
 
 
 # --------------------------------------------------------------------------- loading

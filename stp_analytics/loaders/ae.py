@@ -44,7 +44,7 @@ def load_ae_attendances(path: Path, source, indicators: list) -> pd.DataFrame:
     table["period"] = table["period"].map(normalise_period)
     table["org_code"] = table["org_code"].str.strip()
     table["type"] = table["type"].str.strip()
-    check_unique(table, ["period", "org_code", "type"], path)
+    check_unique(table, ["period", "org_code", "type"], path, column="org_code")
     for column in ("attendances", "breaches", "admissions"):
         table[column] = to_number(table, column, path)
         check_not_negative(table, table[column], column, path)

@@ -272,8 +272,13 @@ def check_not_negative(frame: pd.DataFrame, values: pd.Series, column: str, path
             file=file_label(path), row=_row_of(frame, position), column=column)
 
 
-def check_unique(frame: pd.DataFrame, key: Sequence[str], path: Path) -> None:
-    """Error on the first duplicated key, naming both rows (before any aggregation hides it)."""
+def check_unique(
+    frame: pd.DataFrame, key: Sequence[str], path: Path, column: str | None = None
+) -> None:
+    """Error on the first duplicated key, naming both rows (before any aggregation hides it).
+
+    ``column`` is the column named in the message (default: the first key column).
+    """
     duplicated = frame.duplicated(list(key), keep=False)
     if duplicated.any():
         positions = np.flatnonzero(duplicated.to_numpy())
@@ -283,4 +288,5 @@ def check_unique(frame: pd.DataFrame, key: Sequence[str], path: Path) -> None:
         shown = ", ".join(f"{k}={first[k]!r}" for k in key)
         raise DataValidationError(
             f"duplicate key {shown} appears in rows {', '.join(rows)}",
-            file=file_label(path), row=_row_of(frame, int(positions[same][1])), column=key[-1])
+            file=file_label(path), row=_row_of(frame, int(positions[same][1])),
+            column=column or key[0])
