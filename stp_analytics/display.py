@@ -198,32 +198,36 @@ def indicator_rows(
     Missing indicators say "data not supplied"; suppressed ones say so; approximate values are
     marked "(approximate)".
     """
-    latest = narrative.area_rows(store, area_code).set_index("indicator", drop=False)
+    latest = narrative.area_rows(store, area_code, all_sexes=True)
     rows = []
     for indicator in indicators:
         meta = narrative.indicator_meta(catalog, indicator)
-        row = latest.loc[indicator].to_dict() if indicator in latest.index else {}
-        value = row.get("value")
-        if narrative.is_missing(value):
-            note = str(row.get("note") or "")
-            shown = narrative.SUPPRESSED if "suppress" in note.lower() else narrative.NOT_SUPPLIED
-        else:
-            shown = narrative.format_number(value, meta.decimals)
-            if bool(row.get("approximate")) and not narrative.is_missing(row.get("approximate")):
-                shown += " (approximate)"
-        comparison = _cell(row.get("comparison"))
-        rows.append(
-            {
-                "indicator": meta.name,
-                "period": _cell(row.get("period")),
-                "value": shown,
-                "unit": meta.unit,
-                "england": narrative.format_number(row.get("england_value"), meta.decimals),
-                "comparison": COMPARISON_TEXT.get(comparison, comparison),
-                "source": meta.source,
-            }
-        )
+        for row in latest[latest["indicator"] == indicator].to_dict("records") or [{}]:
+            rows.append(_indicator_row(row, meta))
     return rows
+
+
+def _indicator_row(row: Mapping[str, Any], meta: narrative.IndicatorMeta) -> dict[str, str]:
+    """One table row (see :func:`indicator_rows`); a sex other than Persons is named."""
+    value = row.get("value")
+    if narrative.is_missing(value):
+        note = str(row.get("note") or "")
+        shown = narrative.SUPPRESSED if "suppress" in note.lower() else narrative.NOT_SUPPLIED
+    else:
+        shown = narrative.format_number(value, meta.decimals)
+        if bool(row.get("approximate")) and not narrative.is_missing(row.get("approximate")):
+            shown += " (approximate)"
+    comparison = _cell(row.get("comparison"))
+    sex = _cell(row.get("sex")) or "Persons"
+    return {
+        "indicator": meta.name if sex == "Persons" else f"{meta.name} ({sex.lower()}s)",
+        "period": _cell(row.get("period")),
+        "value": shown,
+        "unit": meta.unit,
+        "england": narrative.format_number(row.get("england_value"), meta.decimals),
+        "comparison": COMPARISON_TEXT.get(comparison, comparison),
+        "source": meta.source,
+    }
 
 
 # ---------------------------------------------------------------- charts
@@ -494,8 +498,10 @@ def parts_table(pack: PackContext, indicator: str, caption: str) -> Markup:
         }
         for row in rows.to_dict("records")
     ]
+    levels = sorted({float(c) for c in rows["confidence"].dropna()})
+    ci_header = f"{levels[0] * 100:g}% CI" if len(levels) == 1 else "Confidence interval"
     columns = (("name", "Organisation"), ("period", "Period"), ("value", "Value"),
-               ("ci", "95% CI"), ("unit", "Unit"), ("comparison", "Compared with England"))
+               ("ci", ci_header), ("unit", "Unit"), ("comparison", "Compared with England"))
     return indicator_table(records, columns, caption=caption)
 
 

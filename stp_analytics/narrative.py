@@ -143,14 +143,20 @@ def indicator_meta(catalog: Any, indicator: str) -> IndicatorMeta:
     )
 
 
-def area_rows(store: pd.DataFrame, area_code: str) -> pd.DataFrame:
-    """The latest row of each indicator for one area (Persons when there is one), by indicator."""
+def area_rows(store: pd.DataFrame, area_code: str, *, all_sexes: bool = False) -> pd.DataFrame:
+    """The latest row of each indicator for one area, by indicator: the Persons row when there
+    is one, else the first sex alphabetically (``all_sexes=True``: else every sex, e.g. life
+    expectancy for females and males)."""
     rows = store[(store["area_role"] == "area") & (store["area_code"] == area_code)]
     rows = rows[rows["is_latest"].fillna(False).astype(bool)]
     rows = rows.assign(_not_persons=rows["sex"] != "Persons")
     rows = rows.sort_values(["indicator", "_not_persons", "sex"], kind="mergesort")
-    rows = rows.drop_duplicates("indicator").drop(columns="_not_persons")
-    return rows.reset_index(drop=True)
+    if all_sexes:
+        has_persons = rows.groupby("indicator")["_not_persons"].transform("min") == 0
+        rows = rows[~has_persons | ~rows["_not_persons"]].drop_duplicates(["indicator", "sex"])
+    else:
+        rows = rows.drop_duplicates("indicator")
+    return rows.drop(columns="_not_persons").reset_index(drop=True)
 
 
 def area_name_of(store: pd.DataFrame, area_code: str) -> str:
@@ -159,7 +165,7 @@ def area_name_of(store: pd.DataFrame, area_code: str) -> str:
     return str(names.iloc[0]) if not names.empty else area_code
 
 
-def tied_ranks(store: pd.DataFrame, indicator: str, rank: Any) -> bool:
+def tied_ranks(store: pd.DataFrame, indicator: str, rank: Any, sex: str = "Persons") -> bool:
     """True when more than one area of the set shares ``rank`` for the latest ``indicator``."""
     if is_missing(rank):
         return False
@@ -167,7 +173,7 @@ def tied_ranks(store: pd.DataFrame, indicator: str, rank: Any) -> bool:
         (store["indicator"] == indicator)
         & (store["area_role"] == "area")
         & store["is_latest"].fillna(False).astype(bool)
-        & (store["sex"] == "Persons")
+        & (store["sex"] == sex)
     ]
     return int((latest["rank"] == rank).sum()) > 1
 
@@ -285,22 +291,19 @@ def area_sentences(
     html: bool = False,
 ) -> list[str]:
     """One sentence per indicator for the area, in the order given ("data not supplied" if none)."""
-    latest = area_rows(store, area_code)
+    latest = area_rows(store, area_code, all_sexes=True)
     area_name = area_name or area_name_of(store, area_code)
-    latest = latest.set_index("indicator", drop=False)
     sentences = []
     for indicator in indicators:
-        if indicator in latest.index:
-            row = latest.loc[indicator]
-            tied = tied_ranks(store, indicator, row.get("rank"))
-        else:
-            row, tied = pd.Series({"indicator": indicator, "value": math.nan}), False
-        sentences.append(
-            indicator_sentence(
-                row, catalog=catalog, area_name=area_name, label_plural=label_plural,
-                tied=tied, html=html,
+        rows = latest[latest["indicator"] == indicator].to_dict("records")
+        for row in rows or [{"indicator": indicator, "value": math.nan}]:
+            tied = tied_ranks(store, indicator, row.get("rank"), str(row.get("sex", "Persons")))
+            sentences.append(
+                indicator_sentence(
+                    row, catalog=catalog, area_name=area_name, label_plural=label_plural,
+                    tied=tied, html=html,
+                )
             )
-        )
     return sentences
 
 
@@ -352,7 +355,7 @@ def _message(
     context = _common_context(row, meta, area_name, label_plural)
     context.update(
         rule=rule,
-        tied=tied_ranks(store, str(row["indicator"]), row.get("rank")),
+        tied=tied_ranks(store, str(row["indicator"]), row.get("rank"), str(row.get("sex"))),
         gap=format_gap(abs(float(row.get("target_gap") or 0)), meta.unit, meta.decimals),
         opportunity=format_number(row.get("opportunity"), 0),
         opportunity_unit="people or events",

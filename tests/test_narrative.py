@@ -176,3 +176,19 @@ def test_money_and_gap_formatting() -> None:
     assert narrative.format_value(56.0, "% of patients aged 17+") == "56.0%"
     assert narrative.format_gap(16.1, "% seen within 4 hours") == "16.1 percentage points"
     assert narrative.format_gap(3.2, "years") == "3.2 years"
+
+
+def test_indicators_without_persons_get_one_sentence_per_sex() -> None:
+    store = make_store([
+        {"indicator": "hle", **GM, "sex": "Male", "value": 61.0, "approximate": True},
+        {"indicator": "hle", **GM, "sex": "Female", "value": 62.5, "approximate": True},
+        {"indicator": "diabetes", **GM, "sex": "Male", "value": 8.0},
+        {"indicator": "diabetes", **GM, "sex": "Persons", "value": 7.0},
+    ])
+    sentences = narrative.area_sentences(store, "E54000007", ["hle", "diabetes"],
+                                         catalog=CATALOG)
+    assert len(sentences) == 3
+    assert sentences[0].startswith("Healthy life expectancy (females) in Greater Manchester")
+    assert sentences[1].startswith("Healthy life expectancy (males) in Greater Manchester")
+    assert "approximately 61.0 years" in sentences[1]
+    assert sentences[2].startswith("Diabetes prevalence in Greater Manchester")
