@@ -297,15 +297,22 @@ def render_pdf(document: str) -> bytes:
 
 
 def league_heatmap(store_path: Path, area_set: str) -> tuple[str, str]:
-    """(``<img>`` HTML of the league heat map of every area, or "", and a note when missing)."""
-    try:
-        from stp_analytics.charts import heatmap
-    except ImportError:
-        return "", "League heat map not available: the heat map chart is not installed."
+    """(``<img>`` HTML of the league heat map of every area, or "", and a note when missing).
+
+    Drawn by :mod:`stp_analytics.charts.heatmap` from the metric store: every area x indicator
+    coloured by its comparison with England, areas with most "Worse" cells first.
+    """
     import pandas as pd
 
-    store = pd.read_parquet(store_path)
-    chart = heatmap.plot_heatmap(store, area_set=area_set)
+    from stp_analytics.charts import heatmap
+    from stp_analytics.errors import StpPacksError
+
+    try:
+        store = pd.read_parquet(store_path)
+        data = heatmap.prepare_heatmap_data(store, sort_by="worse")
+        chart = heatmap.plot_heatmap(data, title=f"League heat map: {area_set}")
+    except StpPacksError as error:
+        return "", f"League heat map not available: {error}"
     try:
         return chart.img_html(), ""
     finally:
