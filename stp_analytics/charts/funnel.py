@@ -1,0 +1,206 @@
+"""Funnel plot (PHE method) of a proportion across all the areas of the set (the 44 footprints).
+
+The baseline is the overall proportion of the areas drawn, Σx/Σn; the 95% and 99.8% control
+limits and each area's significance come from ``stp_analytics.methods``
+(``funnel_proportion_limits``, ``funnel_significance``): this module only draws them. Points
+outside the limits get their own marker shapes; the chosen area is highlighted and labelled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from stp_analytics.charts.base import (
+    Chart,
+    figure_and_axes,
+    finish_chart,
+    format_number,
+    plain_log_ticks,
+)
+from stp_analytics.charts.data import (
+    area_name,
+    indicator_info_table,
+    require_columns,
+    resolve_period,
+    select_rows,
+    source_text,
+)
+from stp_analytics.charts.style import Palette, get_palette, style_context
+from stp_analytics.errors import DataValidationError, ParameterError
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+MULTIPLIERS: tuple[float, ...] = (1.0, 100.0, 1_000.0, 100_000.0)
+#: marker of each funnel label: outside the limits is a triangle (filled beyond 99.8%)
+FUNNEL_MARKERS: dict[str, str] = {
+    "High (0.001)": "^", "High (0.025)": "^", "Not significant": "o",
+    "Low (0.025)": "v", "Low (0.001)": "v",
+}
+
+
+@dataclass
+class FunnelData:
+    """Points, limit curves and labels of a funnel plot."""
+
+    points: pd.DataFrame  # area_code, area_name, numerator, denominator, value, funnel
+    limits: pd.DataFrame  # denominator, lower_95, upper_95, lower_998, upper_998
+    baseline: float  # in display units (times the multiplier)
+    multiplier: float
+    area_code: str
+    area_name: str
+    indicator: str
+    name: str
+    unit: str
+    period: str
+    source: str = ""
+    dropped: list[str] = field(default_factory=list)  # areas without counts
+
+
+def infer_multiplier(values: pd.Series, numerators: pd.Series, denominators: pd.Series) -> float:
+    """The scale of the stored values (1, 100, 1,000 or 100,000 times x/n)."""
+    ratio = (values / (numerators / denominators)).replace([np.inf, -np.inf], np.nan).dropna()
+    if ratio.empty:
+        raise DataValidationError("funnel plot: cannot tell the value scale (no x/n > 0)",
+                                  column="value")
+    observed = float(ratio.median())
+    best = min(MULTIPLIERS, key=lambda m: abs(np.log(observed / m)))
+    if abs(observed / best - 1) > 0.01:
+        raise DataValidationError(
+            f"funnel plot: values are {observed:g} x numerator/denominator, expected one of "
+            f"{MULTIPLIERS}; pass multiplier= explicitly", column="value")
+    return best
+
+
+def prepare_funnel_data(
+    store: pd.DataFrame,
+    indicator: str,
+    area_code: str,
+    *,
+    period: str | None = None,
+    sex: str = "Persons",
+    indicator_info: pd.DataFrame | Mapping[str, Any] | None = None,
+    multiplier: float | None = None,
+    curve_points: int = 120,
+) -> FunnelData:
+    """Areas' counts for one indicator and period, their funnel labels and the limit curves."""
+    from stp_analytics.methods import funnel_proportion_limits, funnel_significance
+
+    require_columns(store, ("indicator", "area_role", "period", "numerator", "denominator",
+                            "value", "area_code"), "funnel plot")
+    rows = select_rows(store, indicator=indicator, area_role="area", sex=sex)
+    chosen = resolve_period(rows, period, f"funnel plot, indicator {indicator!r}")
+    rows = rows[rows["period"].astype(str) == chosen]
+    numbers = rows[["numerator", "denominator", "value"]].apply(pd.to_numeric, errors="coerce")
+    usable = numbers.notna().all(axis=1) & (numbers["denominator"] > 0)
+    if usable.sum() < 2:
+        raise DataValidationError(
+            f"funnel plot: indicator {indicator!r} period {chosen!r} needs numerator and "
+            f"denominator for the areas; {int(usable.sum())} area(s) have them",
+            column="denominator")
+    if area_code not in set(rows.loc[usable, "area_code"]):
+        raise DataValidationError(
+            f"funnel plot: area {area_code!r} has no counts for {indicator!r} {chosen}",
+            column="area_code")
+    points = rows.loc[usable, ["area_code", "area_name"]].assign(
+        **{c: numbers.loc[usable, c].to_numpy() for c in numbers.columns})
+    points = points.sort_values("area_code", ignore_index=True)
+    scale = multiplier or infer_multiplier(points["value"], points["numerator"],
+                                           points["denominator"])
+    if scale <= 0:
+        raise ParameterError(f"multiplier: expected a positive number, got {multiplier!r}")
+    points["funnel"] = funnel_significance(
+        points["numerator"].to_numpy(), points["denominator"].to_numpy(), kind="proportion"
+    ).to_numpy()
+    baseline = float(points["numerator"].sum() / points["denominator"].sum())
+    low, high = points["denominator"].min(), points["denominator"].max()
+    grid = np.geomspace(max(low * 0.8, 1.0), high * 1.15, curve_points)
+    inner = funnel_proportion_limits(grid, baseline, 0.95, multiplier=scale)
+    outer = funnel_proportion_limits(grid, baseline, 0.998, multiplier=scale)
+    limits = pd.DataFrame({"denominator": grid, "lower_95": inner["lower"].to_numpy(),
+                           "upper_95": inner["upper"].to_numpy(),
+                           "lower_998": outer["lower"].to_numpy(),
+                           "upper_998": outer["upper"].to_numpy()})
+    info = indicator_info_table(indicator_info, [indicator])
+    return FunnelData(
+        points=points, limits=limits, baseline=baseline * scale, multiplier=scale,
+        area_code=area_code, area_name=area_name(store, area_code), indicator=indicator,
+        name=info.loc[indicator, "name"], unit=info.loc[indicator, "unit"], period=chosen,
+        source=source_text(info, None),
+        dropped=sorted(rows.loc[~usable, "area_code"].astype(str)),
+    )
+
+
+def _funnel_alt_text(data: FunnelData) -> str:
+    own = data.points[data.points["area_code"] == data.area_code].iloc[0]
+    outside = (data.points["funnel"] != "Not significant").sum()
+    unit = f" {data.unit}".rstrip()
+    return (
+        f"Funnel plot of {data.name} ({data.period}) for {len(data.points)} areas against "
+        f"their overall value of {format_number(data.baseline)}{unit}, with 95% and 99.8% "
+        f"control limits; {outside} area(s) outside the 95% limits. {data.area_name}: "
+        f"{format_number(own['value'])}{unit}, {own['funnel'].lower()}."
+    )
+
+
+def _draw_points(ax: Axes, data: FunnelData, palette: Palette) -> None:
+    others = data.points[data.points["area_code"] != data.area_code]
+    for label, marker in FUNNEL_MARKERS.items():
+        chosen = others[others["funnel"] == label]
+        if chosen.empty:
+            continue
+        beyond = "0.001" in label
+        ax.scatter(chosen["denominator"], chosen["value"], marker=marker, s=22,
+                   facecolors=palette.nhs_dark_grey if beyond else "white",
+                   edgecolors=palette.nhs_dark_grey, linewidths=0.8, zorder=3,
+                   label=f"{label}", gid="funnel-points")
+    own = data.points[data.points["area_code"] == data.area_code]
+    ax.scatter(own["denominator"], own["value"], marker="o", s=60, color=palette.nhs_blue,
+               edgecolors=palette.nhs_black, linewidths=0.8, zorder=4,
+               label=data.area_name, gid="funnel-highlight")
+    ax.annotate(f"{data.area_name} ({own['funnel'].iloc[0]})",
+                (own["denominator"].iloc[0], own["value"].iloc[0]),
+                xytext=(6, 6), textcoords="offset points", fontsize=7, fontweight="bold",
+                color=palette.nhs_blue, gid="funnel-label",
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.85})
+
+
+def plot_funnel(
+    data: FunnelData,
+    *,
+    ax: Axes | None = None,
+    palette: Palette | Mapping[str, object] | None = None,
+    title: str | None = None,
+    source: str | None = None,
+    denominator_label: str = "Denominator (people)",
+) -> Chart:
+    """Draw a funnel plot from :func:`prepare_funnel_data` output."""
+    colours = get_palette(palette)
+    with style_context():
+        figure, axes, owns = figure_and_axes(ax, 3.6)
+        limits = data.limits
+        axes.axhline(data.baseline, color=colours.nhs_black, linewidth=0.9,
+                     label="Overall value", gid="funnel-baseline")
+        for level, colour, style, text in (("95", colours.funnel_95, "--", "95% limits"),
+                                           ("998", colours.funnel_998, "-", "99.8% limits")):
+            axes.plot(limits["denominator"], limits[f"upper_{level}"], color=colour,
+                      linestyle=style, linewidth=1.0, label=text, gid=f"funnel-limit-{level}")
+            axes.plot(limits["denominator"], limits[f"lower_{level}"], color=colour,
+                      linestyle=style, linewidth=1.0, gid=f"funnel-limit-{level}")
+        _draw_points(axes, data, colours)
+        axes.set_xscale("log")
+        plain_log_ticks(axes)
+        axes.set_xlabel(f"{denominator_label}, log scale")
+        axes.set_ylabel(f"{data.name} ({data.unit})" if data.unit else data.name)
+        axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=6.5)
+        chart = finish_chart(
+            figure, axes, owns_figure=owns, palette=colours, data=data,
+            title=title or f"{data.name}, {data.period}: {data.area_name} among all areas",
+            source=source or data.source, alt_text=_funnel_alt_text(data),
+        )
+    return chart
