@@ -11,8 +11,10 @@ One small module per family; this package re-exports the public API:
 * :func:`rank_areas`, :func:`nearest_peers`, :func:`peer_best_mean`, :func:`opportunity`,
   :func:`target_gap` (ranks, RightCare-style peers and opportunity, gaps to targets).
 
-Every CI method returns a DataFrame with ``value, lower, upper, confidence, statistic, method,
-note``; suppressed values are NaN with the reason in ``note``. Invalid input raises a
+Array inputs are matched by position (a single value is repeated); results carry the index of
+the first full-length Series given, else a RangeIndex. Every CI method returns a DataFrame with
+``value, lower, upper, confidence, statistic, method, note``; suppressed values are NaN with the
+reason in ``note``. Invalid input raises a
 ``ValueError`` subclass (``stp_analytics.errors.DataValidationError`` or ``ParameterError``)
 whose message names the argument and the offending value. Formulas:
 ``tests/reference/README.md``.

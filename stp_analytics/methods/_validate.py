@@ -58,6 +58,10 @@ def as_float(name: str, values: Any) -> tuple[np.ndarray, pd.Index | None]:
 
     Raises ParameterError naming the first value that is not a number.
     """
+    if isinstance(values, np.ndarray) and values.ndim == 1 and values.dtype.kind in "fiu":
+        return values.astype(float), None  # fast path: already numeric
+    if isinstance(values, (int, float, np.integer, np.floating)) and not isinstance(values, bool):
+        return np.array([float(values)]), None
     series = to_series(name, values)
     numeric = pd.to_numeric(series, errors="coerce")
     bad = numeric.isna().to_numpy() & series.notna().to_numpy()

@@ -234,9 +234,11 @@ def xmr(
     # side-of-mean rules give the direction; a point flagged only by a trend takes its direction
     high = np.where(by_side, side > 0, rising)
     low = np.where(by_side, side < 0, falling)
-    point_type = pd.Series(
-        _point_types(high, low, side, improvement), index=index, dtype="str"
-    ).where(present & ~np.isnan(average_range))
+    point_type = np.where(
+        present & ~np.isnan(average_range),
+        _point_types(high, low, side, improvement),
+        None,
+    ).astype(object)
     rules = np.array(
         [
             ",".join(
@@ -259,13 +261,13 @@ def xmr(
             "upl": upl,
             "lower_2s": lower_2s,
             "upper_2s": upper_2s,
-            "point_type": point_type,
+            "point_type": pd.array(point_type, dtype="str"),
             "rule": rules,
         },
         index=index,
     )
     n_points = int(present[:points].sum())
-    last_types = point_type.dropna()
+    last_types = [label for label in point_type if label is not None]
     notes = []
     if n_points < TRIAL_BELOW:
         notes.append(f"trial limits: {n_points} points (fewer than {TRIAL_BELOW})")
@@ -273,7 +275,7 @@ def xmr(
         notes.append("too few points for process limits")
     has_limits = not np.isnan(average_range)
     result.attrs.update(
-        variation=str(last_types.iloc[-1]) if len(last_types) else None,
+        variation=str(last_types[-1]) if last_types else None,
         assurance=assurance_type(lpl, upl, target, improvement) if has_limits else None,
         trial_limits=n_points < TRIAL_BELOW,
         n_points=n_points,
