@@ -94,6 +94,8 @@ def test_invalid_arguments_raise():
     table = pd.read_csv(PHE / "isr_zero_pop_input.csv")
     with pytest.raises(ValueError, match="kind must be one of 'ratio', 'rate'"):
         isr(table, "count", "pop", REFERENCE["refcount"], REFERENCE["refpop"], by="area", kind="x")
+    with pytest.raises(ValueError, match="refvalue must be a positive number"):
+        isr(table, "count", "pop", REFERENCE["refcount"], REFERENCE["refpop"], refvalue=0)
     zero_ref = REFERENCE["refpop"].where(REFERENCE.index != 3, 0)
     with pytest.raises(ValueError, match="ref_pop must be greater than zero"):
         isr(table, "count", "pop", REFERENCE["refcount"], zero_ref, by="area")

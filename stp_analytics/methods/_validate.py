@@ -171,16 +171,14 @@ def check_confidence(confidence: Any) -> float:
     return level
 
 
-def check_multiplier(multiplier: Any) -> float:
+def check_multiplier(multiplier: Any, name: str = "multiplier") -> float:
     """Return the multiplier as a positive float (1 = proportion, 100 = percentage, ...)."""
     try:
         value = float(multiplier)
     except (TypeError, ValueError):
-        raise ParameterError(f"multiplier must be a positive number (got {multiplier!r})") from None
+        raise ParameterError(f"{name} must be a positive number (got {multiplier!r})") from None
     if not (np.isfinite(value) and value > 0):
-        raise ParameterError(
-            f"multiplier must be a positive number (got {_format_value(value)})"
-        )
+        raise ParameterError(f"{name} must be a positive number (got {_format_value(value)})")
     return value
 
 

@@ -93,7 +93,10 @@ def isr(
     """
     check_choice("kind", kind, ISR_KINDS)
     level = check_confidence(confidence)
-    scale = check_multiplier(multiplier) if kind == "rate" else check_multiplier(refvalue)
+    if kind == "rate":
+        scale = check_multiplier(multiplier)
+    else:
+        scale = check_multiplier(refvalue, "refvalue")
     columns = by_columns(df, by)
     n = numeric_column(df, pop)
     codes, index = group_codes(df, columns)
