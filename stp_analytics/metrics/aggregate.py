@@ -49,7 +49,7 @@ def aggregate(observations: pd.DataFrame, specs: pd.DataFrame, geo: GeoContext) 
         ["indicator", "region_code", "period", "sex"],
     ).rename(columns={"region_code": "area_code"})
     frames = [
-        _label(area_sums, "area", geo),
+        _label(_with_direct_values(area_sums, source, geo), "area", geo),
         _label(region_sums, "region", geo),
         _england(source, area_sums, obs),
         _parts(source, mapped, geo),
@@ -164,6 +164,19 @@ def _sum_parts(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     counts = grouped[["n_parts", "n_missing"]].sum()
     flags = grouped[["split", "merged"]].any()
     return pd.concat([sums, counts, flags], axis=1).reset_index()
+
+
+def _with_direct_values(
+    area_sums: pd.DataFrame, source: pd.DataFrame, geo: GeoContext
+) -> pd.DataFrame:
+    """Published values of sources already at the set's own geography (e.g. CCG data, CCG set)."""
+    direct = source.loc[source["geography"].eq(geo.area_type),
+                        [*KEYS, "area_code", "value", "lower", "upper", "numerator",
+                         "denominator"]]
+    direct = direct.drop_duplicates([*KEYS, "area_code"]).rename(columns={
+        "value": "pub_value", "lower": "pub_lower", "upper": "pub_upper",
+        "numerator": "pub_num", "denominator": "pub_den"})
+    return area_sums.merge(direct, on=[*KEYS, "area_code"], how="left")
 
 
 def _complete(area_sums: pd.DataFrame, geo: GeoContext) -> pd.DataFrame:
