@@ -20,7 +20,9 @@ LOCK_NAME = ".build.lock"
 
 
 @contextmanager
-def build_lock(out_dir: Path, *, wait: bool = False, timeout: float | None = None) -> Iterator[Path]:
+def build_lock(
+    out_dir: Path, *, wait: bool = False, timeout: float | None = None
+) -> Iterator[Path]:
     """Hold the build lock of ``out_dir`` for the duration of the ``with`` block."""
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / LOCK_NAME

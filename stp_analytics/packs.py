@@ -1,4 +1,4 @@
-"""Pack definitions (``packs/<name>.yml``) and the checks made on parameters before any kernel starts.
+"""Pack definitions (``packs/<name>.yml``) and the parameter checks made before any kernel starts.
 
 A pack definition is YAML read with ``yaml.safe_load``::
 
@@ -36,7 +36,9 @@ _SAFE_STRING = re.compile(r"[\w \-.,/&()+:@%£]*")
 _UNSAFE_CHARS = re.compile(r"[\"'\\;`$\x00-\x1f\x7f]")
 
 #: parameters filled by the runner itself (never from the user)
-RUNNER_PARAMETERS: tuple[str, ...] = ("footprint", "area_set", "store_path", "catalog_path")
+RUNNER_PARAMETERS: tuple[str, ...] = (
+    "footprint", "area_set", "store_path", "catalog_path", "pack_config",
+)
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ def parse_formats(value: str | list[str] | tuple[str, ...], *, where: str = "--f
 
 
 def parse_cli_parameters(pairs: list[str] | None) -> dict[str, Any]:
-    """``["name=value", ...]`` -> dict; values are YAML scalars (``3``, ``0.02``, ``true``, text)."""
+    """``["name=value", ...]`` -> dict; numbers and true/false are parsed, text kept verbatim."""
     parsed: dict[str, Any] = {}
     for pair in pairs or []:
         name, sep, raw = pair.partition("=")
@@ -134,7 +136,9 @@ def notebook_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
     try:
         return papermill.inspect_notebook(str(notebook))
     except Exception as error:  # papermill raises plain ValueError/JSON errors
-        raise ParameterError(f"notebook {notebook}: cannot read its parameters cell: {error}") from error
+        raise ParameterError(
+            f"notebook {notebook}: cannot read its parameters cell: {error}"
+        ) from error
 
 
 def expected_type(spec: dict[str, Any]) -> type | None:
@@ -156,9 +160,9 @@ def check_string_safe(name: str, value: str) -> None:
     """Reject strings that carry quotes, backslashes, newlines, control characters or code."""
     if _UNSAFE_CHARS.search(value) or not _SAFE_STRING.fullmatch(value):
         raise ParameterError(
-            f"parameter {name!r}: value {value!r} is not allowed: text parameters may hold letters, "
-            "digits, spaces and - . , / & ( ) + : @ % only (no quotes, semicolons, backslashes "
-            "or newlines)"
+            f"parameter {name!r}: value {value!r} is not allowed: text parameters may hold "
+            "letters, digits, spaces and - . , / & ( ) + : @ % only (no quotes, semicolons, "
+            "backslashes or newlines)"
         )
 
 

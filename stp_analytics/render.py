@@ -149,7 +149,8 @@ def add_contents(document: str) -> str:
     items = "\n".join(
         f'<li><a href="#{anchor}">{html_lib.escape(text)}</a></li>' for anchor, text in entries
     )
-    nav = f'<nav class="contents" aria-label="Contents">\n<h2>Contents</h2>\n<ol>\n{items}\n</ol>\n</nav>'
+    nav = (f'<nav class="contents" aria-label="Contents">\n<h2>Contents</h2>\n'
+           f'<ol>\n{items}\n</ol>\n</nav>')
     return head + nav + tail
 
 

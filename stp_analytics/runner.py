@@ -438,12 +438,16 @@ def data_periods(store_path: Path) -> dict[str, str]:
     return periods
 
 
-def _runner_parameters(config: BuildConfig, declared: dict, code: str, store: Path) -> dict:
+def _runner_parameters(
+    config: BuildConfig, spec: packs.PackSpec, declared: dict, code: str, store: Path
+) -> dict:
+    """The parameters the build sets for each area (only those the notebook declares)."""
     values = {
         "footprint": code,
         "area_set": config.area_set,
         "store_path": str(store),
-        "catalog_path": str(config.catalog_path or paths.default_catalog_path()),
+        "catalog_path": str(Path(config.catalog_path or paths.default_catalog_path()).resolve()),
+        "pack_config": str(spec.source) if spec.source else "",
     }
     return {name: value for name, value in values.items() if name in declared}
 
@@ -482,7 +486,7 @@ def _make_tasks(config, spec, checked, out_dir, store, store_hash, table, label)
     tasks = []
     for row in table.itertuples(index=False):
         code = str(row.area_code)
-        parameters = {**checked, **_runner_parameters(config, declared, code, store)}
+        parameters = {**checked, **_runner_parameters(config, spec, declared, code, store)}
         packs.validate_parameters(spec.notebook, parameters)
         context = render.PageContext(
             title=spec.title,
@@ -571,7 +575,8 @@ class _Progress:
 
     def update(self, outcome: PackOutcome) -> None:
         self.done += 1
-        line = f"{outcome.area_code} {outcome.area_name}: {outcome.status} ({outcome.duration_s:.1f} s)"
+        line = (f"{outcome.area_code} {outcome.area_name}: {outcome.status} "
+                f"({outcome.duration_s:.1f} s)")
         if outcome.error:
             line += f" -- {outcome.error}"
         if self.bar is not None:

@@ -28,6 +28,8 @@ def load_helpers():
 
 
 helpers = load_helpers()
+PIXEL = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9aw"
+         "AAAABJRU5ErkJggg==")
 CONTEXT = render.PageContext(title="Three gaps", area_code="E54000005",
                              area_name="West Yorkshire", data_period="2016/17")
 
@@ -40,7 +42,7 @@ def executed_notebook() -> nbformat.NotebookNode:
         nbformat.v4.new_output("stream", name="stdout", text="value 12.5\n"),
         nbformat.v4.new_output("stream", name="stderr", text="DeprecationWarning: noisy\n"),
         nbformat.v4.new_output("display_data", data={
-            "image/png": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+            "image/png": PIXEL,
             "text/plain": "<Figure>"}, metadata={"image/png": {"alt": "A chart"}}),
     ]
     nb.cells = [nbformat.v4.new_markdown_cell("## Summary\n\nText."), code,

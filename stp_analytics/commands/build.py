@@ -19,7 +19,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="pack name (packs/<name>.yml) or path to a pack YAML")
     parser.add_argument("--areas", default="stp2017", metavar="AREA_SET",
                         help="area set to build a pack for each area of (stp2017, ccg2017, ...)")
-    parser.add_argument("--footprint", nargs="+", action="extend", default=[], metavar="CODE_OR_NAME",
+    parser.add_argument("--footprint", nargs="+", action="extend", default=[],
+                        metavar="CODE_OR_NAME",
                         help="build only these areas (codes or names); default: all")
     parser.add_argument("--format", default=None, metavar="html,pdf",
                         help="output formats (default: the pack's, normally html,pdf)")

@@ -1,4 +1,4 @@
-"""Faults: a failing cell, a killed kernel, a killed worker, SIGINT/SIGTERM, two builds, read-only."""
+"""Faults: killed kernel or worker, SIGINT/SIGTERM, two builds at once, read-only output."""
 
 from __future__ import annotations
 
