@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from stp_analytics.errors import DataValidationError
 from stp_analytics.schema import OBSERVATION_COLUMNS
@@ -129,6 +131,9 @@ def to_number(
     Thousands separators ("1,234") are accepted; a value such as "12a" raises a
     :class:`DataValidationError` naming its row and column.
     """
+    fast = _arrow_numbers(frame[column], missing)
+    if fast is not None:
+        return fast
     numbers = pd.to_numeric(frame[column], errors="coerce").astype("float64")
     not_read = numbers.isna()
     if not_read.any():  # markers, blanks, thousands separators or bad text
@@ -146,6 +151,18 @@ def to_number(
                 column=column,
             )
     return numbers.astype("float64")
+
+
+def _arrow_numbers(values: pd.Series, missing: Iterable[str]) -> pd.Series | None:
+    """Fast path: Arrow's string-to-float cast, or None if any text needs the careful path."""
+    try:
+        text = pc.utf8_trim_whitespace(pa.array(values, type=pa.string()))
+        blank = pc.is_in(text, value_set=pa.array(sorted(set(missing)), type=pa.string()))
+        nulled = pc.if_else(blank, pa.scalar(None, pa.string()), text)
+        numbers = pc.cast(nulled, pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return None
+    return pd.Series(numbers, index=values.index, dtype="float64")
 
 
 def _row_of(frame: pd.DataFrame, position: int) -> int | None:
