@@ -78,3 +78,14 @@ def test_read_store_checks_columns(tmp_path):
         read_store(bad)
     with pytest.raises(DataValidationError, match="not found"):
         read_store(tmp_path / "missing.parquet")
+
+
+def test_catalogue_path_is_accepted(tmp_path):
+    from stp_analytics.catalog import load_catalog
+    from stp_analytics.paths import default_catalog_path
+
+    path = default_catalog_path()
+    assert store_hash(str(path)) == store_hash(load_catalog(path)) == store_hash(None)
+    built = load_or_build_store(str(path), "stp2017", tmp_path,
+                                observations=all_observations(), geography=make_geography())
+    assert read_store(built).empty  # synthetic indicators are not in the real catalogue

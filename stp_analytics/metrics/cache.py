@@ -56,6 +56,7 @@ def store_hash(
 ) -> str:
     """Hex digest of the catalogue, its source files, the area-set files and the library code
     (and of ``observations`` when they are supplied instead of read from the sources)."""
+    catalog = as_catalog(catalog)
     digest = hashlib.sha256()
     if observations is not None:
         hashed = pd.util.hash_pandas_object(observations, index=False)
@@ -81,14 +82,12 @@ def load_or_build_store(
     """Path of the cached store for these inputs, building and writing it first if absent.
 
     The file is ``<cache_dir or outputs/.cache>/store-<area_set>-<hash>.parquet``.
+    ``catalog`` may be a Catalog, a catalogue file path or None (the default catalogue).
     ``build_options`` (``observations=``, ``geography=``) pass through to ``build_store``.
     """
     from stp_analytics.metrics.store import build_store
 
-    if catalog is None:
-        from stp_analytics.catalog import load_catalog
-
-        catalog = load_catalog()
+    catalog = as_catalog(catalog)
     folder = Path(cache_dir) if cache_dir is not None else paths.outputs_dir() / ".cache"
     key = store_hash(catalog, area_set, build_options.get("observations"))
     target = folder / f"store-{area_set}-{key}.parquet"
@@ -97,6 +96,15 @@ def load_or_build_store(
     folder.mkdir(parents=True, exist_ok=True)
     write_store(build_store(catalog, area_set, **build_options), target)
     return target
+
+
+def as_catalog(catalog: Any) -> Any:
+    """A Catalog from a Catalog, a catalogue file path, or None (the default catalogue)."""
+    if catalog is None or isinstance(catalog, (str, os.PathLike)):
+        from stp_analytics.catalog import load_catalog
+
+        return load_catalog(catalog)
+    return catalog
 
 
 def write_store(store: pd.DataFrame, path: str | os.PathLike) -> Path:

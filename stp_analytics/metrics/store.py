@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from stp_analytics.metrics.aggregate import aggregate
+from stp_analytics.metrics.cache import as_catalog
 from stp_analytics.metrics.comparators import (
     add_comparators,
     add_comparison,
@@ -44,7 +45,8 @@ def build_store(
     """The metric store: one row per indicator x area x period x sex, columns STORE_COLUMNS.
 
     Args:
-        catalog: a :class:`stp_analytics.catalog.Catalog` (default: ``load_catalog()``).
+        catalog: a :class:`stp_analytics.catalog.Catalog`, a catalogue file path, or None
+            (the default catalogue).
         area_set: area set name ("stp2017", "ccg2017") or an AreaSet object.
         observations: observations to use instead of ``catalog.observations()`` (tests, or a
             user's own data); columns ``schema.OBSERVATION_COLUMNS``.
@@ -53,10 +55,7 @@ def build_store(
     Returns:
         DataFrame with exactly ``schema.STORE_COLUMNS`` in order, sorted deterministically.
     """
-    if catalog is None:
-        from stp_analytics.catalog import load_catalog
-
-        catalog = load_catalog()
+    catalog = as_catalog(catalog)
     specs = indicator_specs(catalog)
     geo = GeoContext.create(area_set, geography)
     if observations is None:
@@ -67,6 +66,7 @@ def build_store(
 
         raise DataValidationError(f"observations lack column(s) {', '.join(missing)}",
                                   column=missing[0])
+    observations = observations.loc[observations["indicator"].isin(specs["indicator"])]
     if observations.empty:
         return empty_store()
     rows = aggregate(observations, specs, geo).merge(
