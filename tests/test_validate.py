@@ -70,6 +70,23 @@ def test_one_broken_source_does_not_hide_the_others(tmp_path):
     assert "source 'user_data' points at a file that does not exist" in report.errors[0]
 
 
+def test_missing_catalogue_exits_one(tmp_path, capsys):
+    assert cli.main(["validate", "--catalog", str(tmp_path / "none.yml")]) == 1
+    assert "catalogue file not found" in capsys.readouterr().out
+
+
+def test_fingertips_category_breakdown_rows_are_set_aside(tmp_path):
+    header = "Indicator ID,Area Code,Sex,Category Type,Category,Time period,Value," \
+             "Lower CI 95.0 limit,Upper CI 95.0 limit,Count,Denominator"
+    rows = ("900,E08000009,Persons,,,2016/17,20.0,,,40,200",
+            "900,E08000009,Persons,Deprivation deciles,Most deprived,2016/17,30.0,,,12,40",
+            "900,E08000009,Male,,,2016/17,21.0,,,21,100")
+    report = validate_catalog(write_catalog(tmp_path, good_csv(rows, header=header)))
+    assert report.ok, report.format()
+    assert report.loaded == {"user_data": 2}
+    assert [count for _, count in report.set_aside["user_data"]] == [1]
+
+
 # ---------------------------------------------------------------- a user's own data
 
 

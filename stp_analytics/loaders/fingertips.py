@@ -11,7 +11,8 @@ Two loaders:
   the merged area's (approximate for the old district).
 * ``fingertips_csv`` — the Fingertips "export data" layout a local analyst downloads
   (``Indicator ID, Area Code, Time period, Value, Lower CI 95.0 limit, Upper CI 95.0 limit,
-  Count, Denominator``; optional ``Sex``). Each catalogue indicator selects its
+  Count, Denominator``; optional ``Sex``; rows with a ``Category Type`` are breakdowns and are
+  set aside). Each catalogue indicator selects its
   ``indicator_id``; option ``area_type`` gives the geography of the area codes.
 
 England (E92000001) rows become area type ``england``. Rows without a value are set aside and
@@ -128,6 +129,13 @@ def map_lad_code_changes(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([original, merged], ignore_index=True)
 
 
+def _category_rows(table: pd.DataFrame) -> pd.Series:
+    """True for breakdown rows (Fingertips "Category Type" filled, e.g. deprivation deciles)."""
+    if "Category Type" not in table.columns:
+        return pd.Series(False, index=table.index)
+    return table["Category Type"].str.strip() != ""
+
+
 @register_loader("fingertips_csv")
 def load_fingertips_csv(path: Path, source, indicators: list) -> pd.DataFrame:
     """A Fingertips data export (or any CSV in its layout) for one or more indicators."""
@@ -143,7 +151,8 @@ def load_fingertips_csv(path: Path, source, indicators: list) -> pd.DataFrame:
             raise CatalogError(f"indicator {indicator.id!r}: select needs 'indicator_id' (the "
                                "Fingertips Indicator ID in the file)")
         rows = table["Indicator ID"] == str(indicator.select["indicator_id"])
-        check_unique(table[rows], ["Area Code", "period", "sex"], path)
+        breakdown = _category_rows(table)
+        check_unique(table[rows & ~breakdown], ["Area Code", "period", "sex"], path)
         frame = observations_frame(
             indicator=indicator.id,
             area_type=_area_types(table.loc[rows, "Area Code"], str(source.options["area_type"])),
@@ -157,6 +166,8 @@ def load_fingertips_csv(path: Path, source, indicators: list) -> pd.DataFrame:
             upper=numbers["Upper CI 95.0 limit"][rows],
             source_row=table.loc[rows, "source_row"],
         )
+        set_aside_where(frame, breakdown[rows].to_numpy(),
+                        "breakdown by category (Category Type) not used: whole-area rows only")
         set_aside_where(frame, frame["value"].isna() & frame["numerator"].isna(), NO_VALUE)
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)

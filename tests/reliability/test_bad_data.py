@@ -41,6 +41,10 @@ BAD_FILES = {
         r"row 1: wrong delimiter: the header has one column .*\(it looks ';'-separated\); "
         r"expected comma-separated columns",
     ),
+    "tab-separated": (
+        good_csv(rows=(GOOD.replace(",", "\t"),), header=HEADER.replace(",", "\t")),
+        r"wrong delimiter: .*\(it looks tab-separated\)",
+    ),
     "latin-1 bytes": (
         (HEADER + ",Area Name\n" + GOOD + ",Trafford\n" + GOOD.replace("E08000009", "E08000001")
          + ",Caf\xe9 Bolton\n").encode("latin-1"),
