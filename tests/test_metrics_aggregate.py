@@ -11,6 +11,7 @@ from metrics_synthetic import (
     LAD_POPULATION,
     PRACTICE_AREA,
     indicator,
+    lad_values,
     make_catalog,
     make_geography,
     practice_counts,
@@ -157,3 +158,16 @@ def test_bad_period_names_the_period():
 def test_numbers_are_all_finite_or_nan(store):
     numeric = store.select_dtypes("float64")
     assert not np.isinf(numeric.to_numpy()).any()
+
+
+def test_weights_from_nearest_population_year_are_noted():
+    obs = lad_values()
+    late = obs.assign(period="2020")  # populations stop at 2018 in the synthetic geography
+    store = build_store(make_catalog(), observations=pd.concat([obs, late], ignore_index=True),
+                        geography=make_geography())
+    recent = one(store, indicator="smoke", area_role="area", area_code="E54000003",
+                 period="2020")
+    assert "weighted by mid-2018 populations" in recent["note"]
+    older = one(store, indicator="smoke", area_role="area", area_code="E54000003",
+                period="2017")
+    assert "weighted by" not in older["note"]

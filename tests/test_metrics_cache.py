@@ -89,3 +89,14 @@ def test_catalogue_path_is_accepted(tmp_path):
     built = load_or_build_store(str(path), "stp2017", tmp_path,
                                 observations=all_observations(), geography=make_geography())
     assert read_store(built).empty  # synthetic indicators are not in the real catalogue
+
+
+def test_same_store_gives_the_same_bytes(tmp_path):
+    from stp_analytics.metrics import write_store
+
+    store = store_module.build_store(make_catalog(), observations=all_observations(),
+                                     geography=make_geography())
+    first = write_store(store, tmp_path / "a.parquet").read_bytes()
+    again = store_module.build_store(make_catalog(), observations=all_observations(),
+                                     geography=make_geography())
+    assert write_store(again, tmp_path / "b.parquet").read_bytes() == first

@@ -84,3 +84,16 @@ def test_spc_on_trust_parts(store):
     trust = store[store["indicator"].eq("ae") & store["area_role"].eq("part")]
     assert set(trust["area_type"]) == {"trust"}
     assert (trust["spc_point_type"] != "").all()
+
+
+def test_short_monthly_series_say_trial_limits():
+    from metrics_synthetic import trust_months
+
+    catalog = make_catalog()
+    result = build_store(catalog, observations=trust_months(n_months=8),
+                         geography=make_geography())
+    rows = result[result["indicator"].eq("ae") & result["area_role"].eq("area")]
+    assert rows["note"].str.contains("trial limits").all()
+    full = synthetic_store()
+    rows = full[full["indicator"].eq("ae") & full["area_role"].eq("area")]
+    assert not rows["note"].str.contains("trial limits").any()

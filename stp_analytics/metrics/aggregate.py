@@ -56,7 +56,8 @@ def aggregate(observations: pd.DataFrame, specs: pd.DataFrame, geo: GeoContext) 
     ]
     rows = pd.concat([f for f in frames if len(f)], ignore_index=True)
     rows = rows.merge(specs, on="indicator", how="left", validate="many_to_one")
-    rows = rows.merge(obs.loc[:, ["indicator", "period", "period_start"]].drop_duplicates(),
+    periods = obs.loc[:, ["indicator", "period", "period_start", "ref_year"]]
+    rows = rows.merge(periods.drop_duplicates(["indicator", "period"]),
                       on=["indicator", "period"], how="left")
     return _finish(rows, geo)
 
@@ -331,7 +332,7 @@ def _finish(rows: pd.DataFrame, geo: GeoContext) -> pd.DataFrame:
     out.loc[published, "denominator"] = rows["pub_den"].fillna(rows["den"])[published]
     out.loc[published, "method"] = "published"
     out["approximate"] = weighted
-    out["note"] = _notes(rows, out["note"])
+    out["note"] = join_notes(_notes(rows, out["note"]), _population_year_notes(rows, weighted, geo))
     keep = ["indicator", "area_role", "area_type", "area_code", "area_name", "parent_code",
             "region_code", "period", "period_start", "sex", "confidence"]
     result = pd.concat([rows.loc[:, keep], out], axis=1)
@@ -371,6 +372,20 @@ def _from_counts(rows: pd.DataFrame, mask: pd.Series, out: pd.DataFrame) -> None
                           multiplier=multiplier)
         for column in ("value", "lower", "upper"):
             out.loc[idx, column] = np.asarray(result[column], dtype="float64")
+
+
+def _population_year_notes(rows: pd.DataFrame, weighted: pd.Series, geo: GeoContext) -> pd.Series:
+    """Say so when weights come from another year's population (none published for the period)."""
+    notes = pd.Series("", index=rows.index, dtype="str")
+    keys = rows.loc[weighted & rows["geography"].isin(["lad", "utla"]), ["geography", "ref_year"]]
+    for geography, year in keys.drop_duplicates().itertuples(index=False):
+        if pd.isna(year):
+            continue
+        _, used = geo.population(geography, int(year))
+        if used != int(year):
+            mask = weighted & rows["geography"].eq(geography) & rows["ref_year"].eq(year)
+            notes[mask] = f"weighted by mid-{used} populations (nearest year available)"
+    return notes
 
 
 def _notes(rows: pd.DataFrame, base: pd.Series) -> pd.Series:
