@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stp_analytics.methods import proportion
+from stp_analytics.methods import RESULT_COLUMNS, proportion
 
 PHE = Path(__file__).parent / "reference" / "phe"
 
@@ -50,9 +50,7 @@ def test_every_row_of_proportion_grouped_csv():
 
 def test_scalar_and_list_inputs():
     scalar = proportion(65, 100)
-    assert list(scalar.columns) == [
-        "value", "lower", "upper", "confidence", "statistic", "method", "note"
-    ]
+    assert tuple(scalar.columns) == RESULT_COLUMNS
     assert scalar["value"].iloc[0] == pytest.approx(0.65)
     assert proportion([65, 5], 100).shape[0] == 2
 

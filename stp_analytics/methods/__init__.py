@@ -20,6 +20,7 @@ whose message names the argument and the offending value. Formulas:
 ``tests/reference/README.md``.
 """
 
+from stp_analytics.methods._output import RESULT_COLUMNS
 from stp_analytics.methods.comparison import COMPARISON_LABELS, compare
 from stp_analytics.methods.dsr import ESP2013, dsr
 from stp_analytics.methods.funnels import (
@@ -49,6 +50,7 @@ __all__ = [
     "ESP2013",
     "FUNNEL_LABELS",
     "POINT_TYPES",
+    "RESULT_COLUMNS",
     "assurance_type",
     "compare",
     "dsr",

@@ -64,14 +64,6 @@ def result_frame(
     return pd.DataFrame(columns, index=index)
 
 
-def join_notes(*notes: np.ndarray) -> np.ndarray:
-    """Combine several per-row note arrays, '; '-separated, skipping empty ones."""
-    combined = []
-    for parts in zip(*notes, strict=True):
-        combined.append("; ".join(part for part in parts if part))
-    return np.asarray(combined, dtype=object)
-
-
 def grouped_sums(by: Any, index: pd.Index, **arrays: np.ndarray) -> tuple[dict, pd.Index]:
     """Sum arrays within groups of ``by`` (one label per row); groups come out sorted.
 
