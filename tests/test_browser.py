@@ -1,0 +1,168 @@
+"""Open the index and one pack in headless Chromium: every image loads, nothing from the network.
+
+Drives Chromium through the DevTools protocol on a pipe (``--remote-debugging-pipe``: fd 3 in,
+fd 4 out, NUL-separated JSON), records every request the page makes, asks the page whether each
+``<img>`` decoded (``complete && naturalWidth > 0``) and saves a screenshot. The packs hold no
+``<script>``; the check runs in the browser's own evaluation context.
+
+Skips when Chromium is missing, unless ``STP_REQUIRE_BROWSER=1`` (set by .ci/run), then fails.
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+BROWSER_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--hide-scrollbars", "--remote-debugging-pipe"]
+IMAGES_LOADED = ("(() => { const imgs = Array.from(document.images); return {count: imgs.length, "
+                 "broken: imgs.filter(i => !(i.complete && i.naturalWidth > 0)).length}; })()")
+
+
+def load_helpers():
+    """tests/fixtures/notebooks/pack_build.py, loaded once per session."""
+    name = "stp_pack_build_helpers"
+    if name not in sys.modules:
+        path = Path(__file__).resolve().parent / "fixtures" / "notebooks" / "pack_build.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+def chromium_path() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found:
+        return found
+    reason = "headless Chromium not installed (apt-get install -y chromium)"
+    if os.environ.get("STP_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"STP_REQUIRE_BROWSER=1 but {reason}")
+    pytest.skip(reason)
+
+
+class DevTools:
+    """A minimal DevTools-protocol client over Chromium's debugging pipe."""
+
+    def __init__(self, executable: str, profile: Path) -> None:
+        to_browser_r, self._to_browser = os.pipe()
+        self._from_browser, from_browser_w = os.pipe()
+
+        def wire_fds() -> None:
+            os.dup2(to_browser_r, 3)
+            os.dup2(from_browser_w, 4)
+
+        self.process = subprocess.Popen(
+            [executable, *BROWSER_FLAGS, f"--user-data-dir={profile}", "about:blank"],
+            preexec_fn=wire_fds, pass_fds=(), stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, close_fds=False)
+        os.close(to_browser_r)
+        os.close(from_browser_w)
+        self._buffer = b""
+        self._next_id = 0
+        self.events: list[dict] = []
+
+    def _read_message(self, deadline: float) -> dict:
+        while b"\0" not in self._buffer:
+            if time.monotonic() > deadline:
+                raise TimeoutError("no answer from Chromium")
+            chunk = os.read(self._from_browser, 1 << 16)
+            if not chunk:
+                raise RuntimeError("Chromium closed the debugging pipe")
+            self._buffer += chunk
+        raw, self._buffer = self._buffer.split(b"\0", 1)
+        return json.loads(raw)
+
+    def send(self, method: str, params: dict | None = None, session: str | None = None,
+             timeout: float = 60) -> dict:
+        self._next_id += 1
+        message = {"id": self._next_id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        os.write(self._to_browser, json.dumps(message).encode() + b"\0")
+        deadline = time.monotonic() + timeout
+        while True:
+            reply = self._read_message(deadline)
+            if reply.get("id") == self._next_id:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return reply.get("result", {})
+            self.events.append(reply)
+
+    def wait_for(self, method: str, timeout: float = 60) -> dict:
+        deadline = time.monotonic() + timeout
+        for index, event in enumerate(self.events):
+            if event.get("method") == method:
+                return self.events.pop(index)
+        while True:
+            event = self._read_message(deadline)
+            if event.get("method") == method:
+                return event
+            self.events.append(event)
+
+    def close(self) -> None:
+        try:
+            self.send("Browser.close", timeout=10)
+        except (RuntimeError, TimeoutError, OSError):
+            pass
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        os.close(self._to_browser)
+        os.close(self._from_browser)
+
+
+def open_page(tools: DevTools, path: Path, screenshot: Path) -> tuple[dict, list[str]]:
+    """Load a file, return (image counts, every URL requested) and save a screenshot."""
+    target = tools.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+    session = tools.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
+        "sessionId"]
+    tools.send("Network.enable", session=session)
+    tools.send("Page.enable", session=session)
+    tools.events.clear()
+    tools.send("Page.navigate", {"url": path.as_uri()}, session=session)
+    tools.wait_for("Page.loadEventFired")
+    images = tools.send("Runtime.evaluate", {"expression": IMAGES_LOADED, "returnByValue": True,
+                                             "awaitPromise": False}, session=session)
+    shot = tools.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True},
+                      session=session)
+    screenshot.write_bytes(base64.b64decode(shot["data"]))
+    requested = [event["params"]["request"]["url"] for event in tools.events
+                 if event.get("method") == "Network.requestWillBeSent"]
+    tools.send("Target.closeTarget", {"targetId": target})
+    return images["result"]["value"], requested
+
+
+def test_index_and_pack_load_every_image_and_nothing_from_the_network(tmp_path):
+    executable = chromium_path()
+    pack_dir, result = load_helpers().shared_build()
+    assert result.exit_code == 0
+    pages = [pack_dir / "index.html", sorted(pack_dir.glob("*/pack.html"))[0]]
+    tools = DevTools(executable, tmp_path / "profile")
+    try:
+        for number, page in enumerate(pages):
+            screenshot = tmp_path / f"page{number}.png"
+            images, requested = open_page(tools, page, screenshot)
+            assert images["broken"] == 0, f"{page}: {images['broken']} broken images"
+            external = [url for url in requested
+                        if not url.startswith(("file:", "data:", "about:"))]
+            assert external == [], f"{page} requested {external}"
+            assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+            assert screenshot.stat().st_size > 1000
+        assert images["count"] >= 1  # the pack shows its chart
+    finally:
+        tools.close()
