@@ -36,6 +36,7 @@ from stp_analytics.schema import OBSERVATION_COLUMNS
 
 KEY_COLUMNS = ["indicator", "area_type", "area_code", "period", "sex"]
 SEXES = ("Persons", "Male", "Female")
+AREA_TYPES = ("practice", "ccg", "lad", "utla", "trust", "lsoa", "stp", "region", "england")
 
 #: ONS code prefixes of places outside England, and English geographies the packs do not use
 OUTSIDE_ENGLAND = {"W": "Wales", "S": "Scotland", "N": "Northern Ireland", "K": "UK or GB total",
@@ -187,7 +188,12 @@ def _first(mask: pd.Series) -> object:
 
 def check_rows(frame: pd.DataFrame, indicators: dict[str, Indicator]) -> None:
     """Periods, sexes, negative counts, zero denominators, numerator > denominator, duplicates."""
-    column_of = {"numerator": "numerator", "denominator": "denominator"}
+    bad_type = ~frame["area_type"].isin(AREA_TYPES)
+    if bad_type.any():
+        index = _first(bad_type)
+        raise _row_error(frame, index, f"area type {frame.at[index, 'area_type']!r} is not one of "
+                         f"{', '.join(AREA_TYPES)} (check the source's area_type option)",
+                         "area_type")
     for indicator_id, rows in frame.groupby("indicator", sort=True):
         indicator = indicators[indicator_id]
         _check_periods(frame, rows, indicator)
@@ -203,7 +209,7 @@ def check_rows(frame: pd.DataFrame, indicators: dict[str, Indicator]) -> None:
                     index = _first(negative)
                     raise _row_error(frame, index, f"negative count {rows.at[index, name]:g} in "
                                      f"{name} of {indicator_id} (counts cannot be below zero)",
-                                     column_of[name])
+                                     name)
         zero = (rows["denominator"] == 0) & rows["numerator"].notna()
         if zero.any():
             index = _first(zero)

@@ -188,6 +188,13 @@ def test_unknown_loader_is_named(tmp_path):
         load_catalog(path).observations()
 
 
+def test_unknown_area_type_option(tmp_path):
+    path = write_catalog(tmp_path, good_csv(), area_type="ward")
+    with pytest.raises(DataValidationError, match="row 2, column 'area_type': area type 'ward' "
+                       "is not one of practice, ccg, lad"):
+        load_catalog(path).observations()
+
+
 def test_nothing_is_silently_dropped(tmp_path):
     """Every data row is either an observation or counted as set aside."""
     rows = (GOOD, "900,W06000015,2016/17,20,,,40,200", "900,E08000001,2016/17,,,,,",
