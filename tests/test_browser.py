@@ -60,9 +60,10 @@ class DevTools:
         to_browser_r, self._to_browser = os.pipe()
         self._from_browser, from_browser_w = os.pipe()
 
-        def wire_fds() -> None:
-            os.dup2(to_browser_r, 3)
-            os.dup2(from_browser_w, 4)
+        def wire_fds() -> None:  # copy first: a pipe end may already sit on fd 3 or 4
+            reader, writer = os.dup(to_browser_r), os.dup(from_browser_w)
+            os.dup2(reader, 3)
+            os.dup2(writer, 4)
 
         self.process = subprocess.Popen(
             [executable, *BROWSER_FLAGS, f"--user-data-dir={profile}", "about:blank"],
