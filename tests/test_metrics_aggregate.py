@@ -171,3 +171,17 @@ def test_weights_from_nearest_population_year_are_noted():
     older = one(store, indicator="smoke", area_role="area", area_code="E54000003",
                 period="2017")
     assert "weighted by" not in older["note"]
+
+
+def test_absent_local_authorities_are_counted_in_the_note():
+    obs = lad_values()
+    obs = obs[obs["area_code"].ne("L2")]  # area 1 keeps only its share of L1
+    store = build_store(make_catalog(), observations=obs, geography=make_geography())
+    row = one(store, indicator="smoke", area_role="area", area_code="E54000001")
+    assert row["value"] == 20.0
+    assert "1 of 2 parts have no value" in row["note"]
+    region = one(store, indicator="smoke", area_role="region", area_code="E40000001")
+    # region parts are the areas' look-up entries: L1 is split, so it counts once per area
+    assert "1 of 5 parts have no value" in region["note"]
+    full = one(store, indicator="smoke", area_role="area", area_code="E54000003")
+    assert "no value" not in full["note"]

@@ -43,6 +43,7 @@ def aggregate(observations: pd.DataFrame, specs: pd.DataFrame, geo: GeoContext) 
     source = obs.loc[obs["area_type"] == obs["geography"]]
     mapped = _map_to_areas(source, geo)
     area_sums = _complete(_sum_parts(mapped, ["indicator", "area_code", "period", "sex"]), geo)
+    area_sums = _expected_parts(area_sums, specs, geo)
     region_of = geo.areas.set_index("area_code")["region_code"]
     region_sums = _sum_parts(
         area_sums.assign(region_code=area_sums["area_code"].map(region_of)),
@@ -162,7 +163,7 @@ def _sum_parts(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
         return pd.DataFrame(columns=[*by, *SUM_COLUMNS])
     grouped = frame.groupby(by, sort=True, dropna=False)
     sums = grouped[["num", "den", "wsum", "wtot", "vsum"]].sum(min_count=1)
-    counts = grouped[["n_parts", "n_missing"]].sum()
+    counts = grouped[[c for c in ("n_parts", "n_missing", "n_expected") if c in frame]].sum()
     flags = grouped[["split", "merged"]].any()
     return pd.concat([sums, counts, flags], axis=1).reset_index()
 
@@ -191,6 +192,22 @@ def _complete(area_sums: pd.DataFrame, geo: GeoContext) -> pd.DataFrame:
     full["split"] = full["split"].astype("boolean").fillna(False).astype("bool")
     full["merged"] = full["merged"].astype("boolean").fillna(False).astype("bool")
     return full.sort_values(["indicator", "area_code", "period", "sex"], ignore_index=True)
+
+
+def _expected_parts(area_sums: pd.DataFrame, specs: pd.DataFrame, geo: GeoContext) -> pd.DataFrame:
+    """n_expected: how many local authorities each area has, so absent ones are counted too."""
+    expected = pd.Series(0, index=area_sums.index, dtype="int64")
+    geography = area_sums["indicator"].map(specs.set_index("indicator")["geography"])
+    for kind in ("lad", "utla"):
+        if kind == geo.area_type or not geography.eq(kind).any():
+            continue
+        try:
+            per_area = geo.lookup(kind).groupby("area_code").size()
+        except (KeyError, ValueError):
+            continue
+        mask = geography.eq(kind)
+        expected[mask] = area_sums.loc[mask, "area_code"].map(per_area).fillna(0).astype("int64")
+    return area_sums.assign(n_expected=expected)
 
 
 def _label(sums: pd.DataFrame, role: str, geo: GeoContext) -> pd.DataFrame:
@@ -304,6 +321,7 @@ def _finish(rows: pd.DataFrame, geo: GeoContext) -> pd.DataFrame:
     rows["merged"] = rows["merged"].fillna(False).astype("bool")
     rows["n_missing"] = rows["n_missing"].fillna(0).astype("int64")
     rows["n_parts"] = rows["n_parts"].fillna(0).astype("int64")
+    rows["n_expected"] = rows.get("n_expected", pd.Series(0, index=rows.index)).fillna(0)
     basis = _basis(rows, geo)
     out = pd.DataFrame(index=rows.index)
     out["numerator"] = rows["num"]
@@ -391,6 +409,9 @@ def _population_year_notes(rows: pd.DataFrame, weighted: pd.Series, geo: GeoCont
 def _notes(rows: pd.DataFrame, base: pd.Series) -> pd.Series:
     """Join the data-quality notes that apply to each row with '; '."""
     part = rows["area_role"].eq("part")
+    absent = rows["n_missing"] + (rows["n_expected"] - rows["n_parts"]).clip(lower=0)
+    absent = absent.astype("int64")
+    total = np.maximum(rows["n_parts"], rows["n_expected"]).astype("int64")
     extra = pd.DataFrame(index=rows.index)
     extra["base"] = base
     extra["split"] = np.where(
@@ -404,9 +425,8 @@ def _notes(rows: pd.DataFrame, base: pd.Series) -> pd.Series:
     extra["missing"] = np.where(
         rows["area_role"].eq("area") & rows["n_parts"].eq(0),
         "no data for this area",
-        np.where(~part & (rows["n_missing"] > 0),
-        rows["n_missing"].astype("str") + " of " + rows["n_parts"].astype("str")
-        + " parts have no value",
+        np.where(~part & (absent > 0),
+        absent.astype("str") + " of " + total.astype("str") + " parts have no value",
         ""),
     )
     return join_notes(*(extra[column].astype("str") for column in extra.columns))
