@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+import textwrap
 
 import pandas as pd
 import pytest
@@ -113,6 +115,18 @@ def test_users_fingertips_csv_is_added_through_a_catalogue_entry(tmp_path):
     assert (merged["numerator"] == merged["Count"]).all()
     assert (merged["denominator"] == merged["Denominator"]).all()
     assert (merged["lower"] == merged["Lower CI 95.0 limit"]).all()
+
+
+def test_the_documented_catalogue_entry_validates(tmp_path):
+    docs = (data_catalog_dir().parent / "docs" / "adding_data.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n(.*?)```", docs, re.S).group(1)
+    (tmp_path / "examples").mkdir()
+    shutil.copy(EXAMPLE, tmp_path / "examples" / EXAMPLE.name)
+    path = tmp_path / "catalog.yml"
+    path.write_text(textwrap.dedent(block), encoding="utf-8")
+    report = validate_catalog(path)
+    assert report.ok, report.format()
+    assert report.loaded == {"airedale_copd": 32}
 
 
 @pytest.mark.parametrize("year", ["1617", "1718"])
