@@ -297,22 +297,33 @@ def render_pdf(document: str) -> bytes:
     ).write_pdf(pdf_identifier=identifier, custom_metadata=False)
 
 
-def league_heatmap(store_path: Path, area_set: str) -> tuple[str, str]:
+def league_heatmap(store_path: Path, area_set: str, catalog_path: Path | None = None
+                   ) -> tuple[str, str]:
     """(``<img>`` HTML of the league heat map of every area, or "", and a note when missing).
 
-    Drawn by :mod:`stp_analytics.charts.heatmap` from the metric store: every area x indicator
-    coloured by its comparison with England, areas with most "Worse" cells first.
+    Drawn by :mod:`stp_analytics.charts.heatmap` from the metric store: every area x each
+    indicator compared with England (indicators never compared are left out), named from the
+    catalogue, areas with most "Worse" cells first.
     """
     import pandas as pd
 
+    from stp_analytics.catalog import load_catalog
     from stp_analytics.charts import heatmap
     from stp_analytics.errors import StpPacksError
 
     try:
         store = pd.read_parquet(store_path)
-        data = heatmap.prepare_heatmap_data(store, sort_by="worse")
+        compared = store[(store["area_role"] == "area")
+                         & store["comparison"].isin(["Better", "Similar", "Worse", "Higher",
+                                                     "Lower"])]
+        indicators = sorted(set(compared["indicator"]))
+        if not indicators:
+            return "", "League heat map not available: no indicator is compared with England."
+        info = load_catalog(catalog_path).indicators
+        data = heatmap.prepare_heatmap_data(store, indicators, indicator_info=info,
+                                            sort_by="worse")
         chart = heatmap.plot_heatmap(data, title=f"League heat map: {area_set}")
-    except StpPacksError as error:
+    except (StpPacksError, KeyError) as error:
         return "", f"League heat map not available: {error}"
     try:
         return chart.img_html(), ""
@@ -321,7 +332,8 @@ def league_heatmap(store_path: Path, area_set: str) -> tuple[str, str]:
 
 
 def render_index(
-    *, title: str, entries: dict, store_path: Path, area_set: str, area_label: str = "footprint"
+    *, title: str, entries: dict, store_path: Path, area_set: str, area_label: str = "footprint",
+    catalog_path: Path | None = None,
 ) -> str:
     """The national overview page (static HTML, every value escaped by Jinja2)."""
     import jinja2
@@ -345,7 +357,7 @@ def render_index(
             "html": f"{folder}/pack.html" if built and "pack.html" in outputs else "",
             "pdf": f"{folder}/pack.pdf" if built and "pack.pdf" in outputs else "",
         })
-    heatmap_html, heatmap_note = league_heatmap(store_path, area_set)
+    heatmap_html, heatmap_note = league_heatmap(store_path, area_set, catalog_path)
     document = environment.get_template("index.html.j2").render(
         title=title,
         areas=areas,

@@ -706,8 +706,7 @@ def build(config: BuildConfig) -> BuildResult:
             clean_temp_files(pack_dir)
             raise
         progress.close()
-        index_path = write_index(pack_dir, spec, manifest, store, store_hash, config.area_set,
-                                 label)
+        index_path = write_index(pack_dir, spec, manifest, store, store_hash, config, label)
         write_atomic(manifest_path, _json_bytes(manifest))
         clean_temp_files(pack_dir)
     outcomes.sort(key=lambda o: o.area_code)
@@ -715,7 +714,7 @@ def build(config: BuildConfig) -> BuildResult:
 
 
 def write_index(pack_dir: Path, spec, manifest: dict, store: Path, store_hash: str,
-                area_set: str, label: str) -> Path:
+                config: BuildConfig, label: str) -> Path:
     """The national overview page: league heat map and links to every pack (static HTML).
 
     Skipped when its inputs (manifest entries, store, templates, library) and the file on disk
@@ -723,15 +722,16 @@ def write_index(pack_dir: Path, spec, manifest: dict, store: Path, store_hash: s
     """
     path = pack_dir / INDEX_NAME
     key = {"packs": manifest["packs"], "store": store_hash, "templates": render.templates_hash(),
-           "library": library_hash(), "title": spec.title, "area_set": area_set}
+           "library": library_hash(), "title": spec.title, "area_set": config.area_set,
+           "catalog": str(config.catalog_path or "")}
     digest = hashlib.sha256(_json_bytes(_without_durations(key))).hexdigest()
     previous = manifest.get("index") or {}
     if (previous.get("input_hash") == digest and path.is_file()
             and sha256_file(path) == previous.get("sha256")):
         return path
     document = render.render_index(
-        title=spec.title, entries=manifest["packs"], store_path=store, area_set=area_set,
-        area_label=label,
+        title=spec.title, entries=manifest["packs"], store_path=store,
+        area_set=config.area_set, area_label=label, catalog_path=config.catalog_path,
     ).encode("utf-8")
     write_atomic(path, document)
     manifest["index"] = {"input_hash": digest, "sha256": hashlib.sha256(document).hexdigest()}
