@@ -9,9 +9,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from stp_analytics.catalog import load_catalog
-from stp_analytics.errors import CatalogError
+from stp_analytics.errors import CatalogError, DataValidationError
 from stp_analytics.loaders import get_loader, loader_names, register_loader
 from stp_analytics.loaders.common import normalise_period, period_kind
 from stp_analytics.paths import sources_dir
@@ -238,3 +239,53 @@ def test_full_default_observations_have_the_contract_dtypes(catalog):
         assert obs[column].map(type).eq(str).all()
     assert not obs.duplicated(["indicator", "area_type", "area_code", "period", "sex"]).any()
     assert set(obs["area_type"]) <= {"practice", "ccg", "lad", "utla", "trust", "lsoa", "england"}
+
+
+# ---------------------------------------------------------------- loader-specific checks
+
+
+def _one_source_catalog(folder, loader, text, indicator, options=None):
+    (folder / "data.csv").write_text(text, encoding="utf-8")
+    document = {
+        "sources": {"s": {"file": "data.csv", "format": "csv", "publisher": "test",
+                          "period": "test", "licence": "OGL", "provenance": "test",
+                          "loader": loader, "options": options or {}}},
+        "indicators": {"i": {"name": "i", "gap": "care", "domain": "d", "unit": "%",
+                             "polarity": "none", "statistic": "proportion", "multiplier": 100,
+                             "source": "s", "geography": "trust", "aggregation": "sum_counts",
+                             "definition": "d", **indicator}},
+    }
+    path = folder / "catalog.yml"
+    path.write_text(yaml.safe_dump(document), encoding="utf-8")
+    return load_catalog(path)
+
+
+def test_qof_group_with_an_unexpected_list_type_is_an_error(tmp_path):
+    text = ("PRACTICE_CODE,INDICATOR_GROUP_CODE,REGISTER,PATIENT_LIST_TYPE,PATIENT_LIST_SIZE\n"
+            "A81001,DM,300,TOTAL,4150\n")
+    catalog = _one_source_catalog(tmp_path, "qof_prevalence", text,
+                                  {"geography": "practice", "select": {"group": "DM",
+                                                                      "list_type": "17OV"}},
+                                  {"period": "2017/18"})
+    with pytest.raises(DataValidationError, match=r"data\.csv, row 2, column 'PATIENT_LIST_TYPE': "
+                       "group DM has list type 'TOTAL'; the catalogue expects '17OV'"):
+        catalog.observations()
+
+
+AE_HEADER = "period,org_code,type,attendances,breaches,admissions\n"
+
+
+@pytest.mark.parametrize(("rows", "pattern"), [
+    ("2017-03-01,RF4,1,100,120,5\n", r"row 2, column 'breaches': breaches 120 are above "
+                                     "attendances 100"),
+    ("2017-03-01,RF4,1,100,20,5\n2017-03-01,RF4,1,90,20,5\n",
+     r"row 3, column 'org_code': duplicate key period='2017-03', org_code='RF4', type='1' "
+     "appears in rows 2, 3"),
+    ("2017-03-01,RF4,1,100,-2,5\n", r"row 2, column 'breaches': negative count -2"),
+])
+def test_ae_raw_rows_are_checked_before_summing(tmp_path, rows, pattern):
+    catalog = _one_source_catalog(tmp_path, "ae_attendances", AE_HEADER + rows,
+                                  {"frequency": "monthly",
+                                   "select": {"measure": "four_hour", "types": ["1", "2"]}})
+    with pytest.raises(DataValidationError, match=pattern):
+        catalog.observations()
