@@ -644,10 +644,13 @@ def indicator_name(pack: PackContext, indicator: str) -> str:
     return narrative.indicator_meta(pack.catalog, indicator).name
 
 
-def with_data(pack: PackContext, indicators: Iterable[str]) -> list[str]:
-    """The indicators, in order, that have a value for the area in the store."""
-    latest = narrative.area_rows(pack.store, pack.area_code)
-    present = set(latest.loc[latest["value"].notna(), "indicator"])
+def with_data(pack: PackContext, indicators: Iterable[str], sex: str = "Persons") -> list[str]:
+    """The indicators, in order, that have a latest value for the area for ``sex``."""
+    store = pack.store
+    rows = store[(store["area_role"] == "area") & (store["area_code"] == pack.area_code)
+                 & (store["sex"] == sex) & store["is_latest"].fillna(False).astype(bool)
+                 & store["value"].notna()]
+    present = set(rows["indicator"])
     return [indicator for indicator in indicators if indicator in present]
 
 
