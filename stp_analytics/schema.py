@@ -10,7 +10,7 @@ from __future__ import annotations
 
 OBSERVATION_COLUMNS: tuple[str, ...] = (
     "indicator",  # catalogue indicator id
-    "area_type",  # practice | ccg | lad | utla | trust | stp | region | england
+    "area_type",  # practice | ccg | lad | utla | lsoa | trust | stp | region | england
     "area_code",  # ODS or ONS code
     "period",  # text label: "2016/17", "2016-04" (monthly), "2016" (calendar), "2014-16" (rolling)
     "sex",  # Persons | Male | Female
