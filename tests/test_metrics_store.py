@@ -97,3 +97,16 @@ def test_short_monthly_series_say_trial_limits():
     full = synthetic_store()
     rows = full[full["indicator"].eq("ae") & full["area_role"].eq("area")]
     assert not rows["note"].str.contains("trial limits").any()
+
+
+def test_source_row_notes_reach_parts_and_areas():
+    notes = pd.DataFrame({"indicator": ["smoke"], "area_type": ["lad"], "area_code": ["L3"],
+                          "period": ["2017"], "sex": ["Persons"],
+                          "note": ["approximate: value of a merged authority"]})
+    result = build_store(make_catalog(), observations=all_observations(),
+                         geography=make_geography(), row_notes=notes)
+    part = result[result["indicator"].eq("smoke") & result["area_code"].eq("L3")].iloc[0]
+    assert "approximate: value of a merged authority" in part["note"]
+    area = result[result["indicator"].eq("smoke") & result["area_role"].eq("area")]
+    flagged = area.loc[area["note"].str.contains("qualified"), "area_code"]
+    assert list(flagged) == ["E54000002"]

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from stp_analytics.metrics.aggregate import aggregate
+from stp_analytics.metrics.aggregate import aggregate, join_notes
 from stp_analytics.metrics.cache import as_catalog
 from stp_analytics.metrics.comparators import (
     add_comparators,
@@ -41,6 +41,7 @@ def build_store(
     *,
     observations: pd.DataFrame | None = None,
     geography: Any = None,
+    row_notes: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The metric store: one row per indicator x area x period x sex, columns STORE_COLUMNS.
 
@@ -51,7 +52,10 @@ def build_store(
         observations: observations to use instead of ``catalog.observations()`` (tests, or a
             user's own data); columns ``schema.OBSERVATION_COLUMNS``.
         geography: object providing ``load_area_set``, ``lad_population``,
-            ``lad_code_changes`` (default: :mod:`stp_analytics.geography`).
+            ``utla_population``, ``lad_code_changes`` (default: :mod:`stp_analytics.geography`).
+        row_notes: DataFrame[indicator, area_type, area_code, period, sex, note] qualifying
+            source rows (default: ``catalog.row_notes()`` when the observations come from the
+            catalogue); shown on the part rows and flagged on their areas.
     Returns:
         DataFrame with exactly ``schema.STORE_COLUMNS`` in order, sorted deterministically.
     """
@@ -60,6 +64,8 @@ def build_store(
     geo = GeoContext.create(area_set, geography)
     if observations is None:
         observations = catalog.observations()
+        if row_notes is None and hasattr(catalog, "row_notes"):
+            row_notes = catalog.row_notes()
     missing = [c for c in OBSERVATION_COLUMNS if c not in observations.columns]
     if missing:
         from stp_analytics.errors import DataValidationError
@@ -73,6 +79,7 @@ def build_store(
         specs.drop(columns=["name", "confidence"]), on="indicator", how="left",
         validate="many_to_one",
     )
+    rows = add_row_notes(rows, row_notes)
     rows = add_comparators(rows)
     rows = add_comparison(rows)
     rows = add_quintiles_and_ranks(rows)
@@ -81,6 +88,27 @@ def build_store(
     rows = add_peers(rows, peer_groups(rows, list(getattr(catalog, "peer_variables", []) or [])))
     rows = add_spc(rows)
     return _finalise(rows.assign(area_set=geo.name))
+
+
+def add_row_notes(rows: pd.DataFrame, row_notes: pd.DataFrame | None) -> pd.DataFrame:
+    """Source-row notes on the matching part rows; their areas say some parts are qualified."""
+    if row_notes is None or row_notes.empty:
+        return rows
+    keys = ["indicator", "area_type", "area_code", "period", "sex"]
+    notes = row_notes.loc[:, [*keys, "note"]].astype("str")
+    notes = notes.groupby(keys, sort=True)["note"].agg(lambda n: "; ".join(sorted(set(n))))
+    part = rows["area_role"].eq("part")
+    matched = rows.loc[part, keys].merge(notes.rename("row_note").reset_index(), on=keys,
+                                         how="left").set_axis(rows.index[part])
+    extra = pd.Series("", index=rows.index, dtype="str")
+    extra[part] = matched["row_note"].fillna("")
+    flagged = rows.loc[part & extra.ne(""), ["indicator", "parent_code", "period", "sex"]]
+    flagged = flagged.drop_duplicates().rename(columns={"parent_code": "area_code"})
+    flagged = flagged.assign(area_role="area", has_note=True)
+    hit = rows.merge(flagged, on=["indicator", "area_role", "area_code", "period", "sex"],
+                     how="left")["has_note"].eq(True).to_numpy()
+    extra[hit] = "some parts' source values are qualified (see the parts)"
+    return rows.assign(note=join_notes(rows["note"], extra))
 
 
 def add_latest(rows: pd.DataFrame) -> pd.DataFrame:
