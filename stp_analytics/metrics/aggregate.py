@@ -86,7 +86,7 @@ def _prepare(observations: pd.DataFrame, specs: pd.DataFrame) -> pd.DataFrame:
 
 
 def _map_to_areas(source: pd.DataFrame, geo: GeoContext) -> pd.DataFrame:
-    """Source rows joined to the areas they lie in, with share, weight and contributions."""
+    """Source rows joined to the areas they lie in, with share, weights and contributions."""
     pieces = []
     for geography, rows in source.groupby("geography", sort=True):
         try:
@@ -98,7 +98,7 @@ def _map_to_areas(source: pd.DataFrame, geo: GeoContext) -> pd.DataFrame:
         joined = joined.drop(columns=["area_code", "source_code"]).merge(lookup, on="part_code")
         pieces.append(joined)
     if not pieces:
-        return pd.DataFrame(columns=[*source.columns, "part_code", "part_name", "share", "weight"])
+        return pd.DataFrame(columns=[*source.columns, "part_code", "part_name", "share"])
     mapped = pd.concat(pieces, ignore_index=True)
     return _with_weights(mapped, geo)
 
@@ -145,7 +145,6 @@ def _with_weights(mapped: pd.DataFrame, geo: GeoContext) -> pd.DataFrame:
     )
     has = mapped["value"].notna() & population.notna()
     return mapped.assign(
-        weight=population * mapped["share"],
         num=mapped["numerator"] * share,
         den=mapped["denominator"] * share,
         wsum=(mapped["value"] * population * mapped["share"]).where(has),
