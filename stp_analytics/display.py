@@ -407,7 +407,8 @@ def _part_names(pack: PackContext, part_type: str) -> list[str]:
     names = []
     for name, share in zip(lookup["part_name"], lookup["share"], strict=True):
         split = not narrative.is_missing(share) and float(share) < 0.999
-        names.append(f"{name} ({float(share):.0%} of its population)" if split else str(name))
+        names.append(f"{name} ({float(share):.0%} of its population lies in this {pack.label})"
+                     if split else str(name))
     return names
 
 
@@ -418,7 +419,7 @@ PART_LABELS = {"ccg": "Clinical commissioning groups", "lad": "Local authorities
 def summary_facts(pack: PackContext) -> Markup:
     """The area's name, code, region, registered population and its constituent organisations."""
     facts = {
-        pack.label.capitalize(): f"{pack.area_name} ({pack.area_code})",
+        pack.label[:1].upper() + pack.label[1:]: f"{pack.area_name} ({pack.area_code})",
         "NHS England region": pack.region_name or narrative.NOT_SUPPLIED,
         "Registered population (QOF 2017/18 list sizes)": (
             f"{pack.registered_population:,}" if pack.registered_population
@@ -605,7 +606,7 @@ def data_quality_notes(pack: PackContext) -> Markup:
             "Matched to organisations by name (no code in the source; matches listed in "
             f"data_catalog/name_matches/): {', '.join(matched)}."
         )
-    split = [name for name in _part_names(pack, "lad") if "% of its population" in name]
+    split = [name for name in _part_names(pack, "lad") if "% of its population lies" in name]
     if split:
         notes.append(
             f"Districts split between {pack.label_plural}, apportioned by their share of "

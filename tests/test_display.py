@@ -252,3 +252,52 @@ def test_format_frame_and_opportunity_table() -> None:
     assert len(cells) == 2
     empty = display.opportunity_table(_pack(store.assign(opportunity=float("nan"))))
     assert "No indicator shows a significant opportunity" in str(empty)
+
+
+def _lookup_pack(store):
+    import pandas as pd
+
+    lookups = {
+        "ccg": pd.DataFrame({"part_code": ["E38000001"], "part_name": ["NHS Bolton CCG"],
+                             "area_code": ["E54000007"], "share": [1.0]}),
+        "lad": pd.DataFrame({"part_code": ["E07000037", "E08000001", "E07000038"],
+                             "part_name": ["High Peak", "Bolton", "Elsewhere"],
+                             "area_code": ["E54000007", "E54000007", "E54000099"],
+                             "share": [0.356, 1.0, 1.0]}),
+    }
+
+    def part_lookup(kind):
+        if kind not in lookups:
+            raise KeyError(kind)
+        return lookups[kind]
+
+    pack = _pack(store, label="CCG", label_plural="CCGs")
+    pack.area_set = SimpleNamespace(name="ccg2017", part_lookup=part_lookup)
+    return pack
+
+
+def test_summary_facts_lists_parts_and_split_districts() -> None:
+    html = str(display.summary_facts(_lookup_pack(_care_store())))
+    cells = _cells(html)
+    assert cells[1] == ["CCG", "Greater Manchester (E54000007)"]
+    assert cells[3] == ["Registered population (QOF 2017/18 list sizes)", "2,900,000"]
+    assert "Bolton; High Peak (36% of its population lies in this CCG)" in html
+    assert "Elsewhere" not in html and "Acute trusts" not in html
+
+
+def test_data_quality_notes_aggregate_by_indicator_and_note() -> None:
+    store = _care_store()
+    store.loc[store["indicator"] == "diabetes", "approximate"] = True
+    html = str(display.data_quality_notes(_lookup_pack(store)))
+    assert "A&amp;E 4-hour: suppressed: fewer than 10 events (Trust A)." in html
+    assert "Approximate (population-weighted mean" in html and "Diabetes prevalence" in html
+    assert "Districts split between CCGs" in html and "High Peak" in html
+
+
+def test_reproducibility_has_no_timestamps_and_is_stable() -> None:
+    pack = _pack(_care_store())
+    pack.catalog.sources = {}
+    first = str(display.reproducibility(pack, {"footprint": "E54000007", "x": 0.02}))
+    assert first == str(display.reproducibility(pack, {"footprint": "E54000007", "x": 0.02}))
+    assert "stp_analytics version" in first and "parameter footprint" in first
+    assert not re.search(r"\d{2}:\d{2}:\d{2}|20\d\d-\d\d-\d\dT", first)
