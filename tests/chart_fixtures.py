@@ -162,3 +162,18 @@ def tornado_rows() -> pd.DataFrame:
             "base": [50.0, 50.0, 50.0],
         }
     )
+
+
+def artists(chart_or_figure: object, gid: str) -> list:
+    """Every artist of a chart's figure with the given gid (how tests find drawn elements)."""
+    figure = getattr(chart_or_figure, "figure", chart_or_figure)
+    return figure.findobj(lambda artist: artist.get_gid() == gid)
+
+
+def texts(chart_or_figure: object) -> list[str]:
+    """Every text string drawn in a chart's figure (titles, labels, annotations, ticks)."""
+    from matplotlib.text import Text
+
+    figure = getattr(chart_or_figure, "figure", chart_or_figure)
+    figure.canvas.draw()  # tick labels exist only after a draw
+    return [t.get_text() for t in figure.findobj(Text) if t.get_text()]

@@ -108,7 +108,8 @@ def new_figure(height_in: float, width_in: float = A4_WIDTH_IN) -> Figure:
 
     if width_in > A4_WIDTH_IN + 1e-9:
         raise ParameterError(f"width_in: at most {A4_WIDTH_IN} in (A4 text width), got {width_in}")
-    figure = Figure(figsize=(width_in, height_in), layout="constrained")
+    # drawn at the PNG resolution, so a screen draw lays out exactly as the saved file
+    figure = Figure(figsize=(width_in, height_in), layout="constrained", dpi=DEFAULT_DPI)
     FigureCanvasAgg(figure)
     band = SOURCE_BAND_IN / height_in
     figure.get_layout_engine().set(rect=(0.0, band, 1.0, 1.0 - band), w_pad=0.04, h_pad=0.04)
@@ -153,8 +154,10 @@ def add_source_line(
     """Write "Source: ..." in the figure's bottom band (or under the caller's axes)."""
     text = wrap(f"Source: {source}", 125)
     if owns_figure:
-        height = figure.get_figheight()
-        band = (0.12 + 0.11 * (text.count("\n") + 1)) / height
+        lines = text.count("\n") + 1
+        height = figure.get_figheight() + 0.11 * (lines - 1)  # grow, never squash the chart
+        figure.set_figheight(height)
+        band = (0.12 + 0.11 * lines) / height
         figure.get_layout_engine().set(rect=(0.0, band, 1.0, 1.0 - band))
         figure.text(
             0.01, 0.03 / height, text, ha="left", va="bottom",
@@ -166,6 +169,11 @@ def add_source_line(
             textcoords="offset points", ha="left", va="top", fontsize=6.5,
             color=palette.nhs_dark_grey, gid="source-line", annotation_clip=False,
         )
+
+
+def shorten(text: str, width: int) -> str:
+    """One line of at most ``width`` characters, cut at a word with an ellipsis."""
+    return textwrap.shorten(str(text), width=width, placeholder="\u2026")
 
 
 def format_number(value: float, decimals: int = 1) -> str:

@@ -123,7 +123,8 @@ def plot_bridge(
             axes.plot([position + 0.31, position + 0.69], [level, level],
                       color=colours.nhs_mid_grey, linewidth=0.7, gid="bridge-connector")
         axes.axhline(0, color=colours.nhs_black, linewidth=0.7)
-        axes.set_xticks(x, [wrap(label, 14) for label in data["label"]], fontsize=6.5)
+        axes.set_xticks(x, [wrap(label, 14) for label in data["label"]])
+        axes.tick_params(axis="x", labelsize=6.5)
         axes.set_ylabel("£ million (positive = shortfall)")
         axes.yaxis.grid(True)
         axes.margins(y=0.12)

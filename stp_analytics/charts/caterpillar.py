@@ -145,11 +145,8 @@ def plot_caterpillar(
             attrs.get("role") == "area")
         labels = [f"> {n}" if h else str(n) for n, h in zip(data["area_name"], highlight,
                                                             strict=True)]
-        axes.set_yticks(y, labels, fontsize=6.5 if len(y) > 20 else 7)
-        for tick, is_own in zip(axes.get_yticklabels(), highlight, strict=True):
-            if is_own:
-                tick.set_fontweight("bold")
-                tick.set_color(colours.nhs_blue)
+        axes.set_yticks(y, labels)
+        axes.tick_params(axis="y", labelsize=6.5 if len(y) > 20 else 7)
         if highlight.any():
             axes.scatter(data["value"].to_numpy()[highlight], y[highlight], s=110,
                          facecolors="none", edgecolors=colours.nhs_blue, linewidths=1.4,

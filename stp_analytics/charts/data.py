@@ -109,11 +109,13 @@ def resolve_period(rows: pd.DataFrame, period: str | None, what: str) -> str:
                 column="period",
             )
         return period
-    order = rows.assign(_period=periods)
-    if "period_start" in order.columns and order["period_start"].notna().any():
-        order = order.sort_values(["period_start", "_period"], na_position="first")
+    order = pd.DataFrame({"_period": periods})
+    if "period_start" in rows.columns and rows["period_start"].notna().any():
+        order["period_start"] = rows["period_start"]
+        order = order.drop_duplicates().sort_values(["period_start", "_period"],
+                                                    na_position="first")
     else:
-        order = order.sort_values("_period")
+        order = order.drop_duplicates().sort_values("_period")
     return str(order["_period"].iloc[-1])
 
 

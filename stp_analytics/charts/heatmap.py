@@ -61,7 +61,9 @@ def prepare_heatmap_data(
         raise ParameterError(f"sort_by: expected 'name' or 'worse', got {sort_by!r}")
     require_columns(store, ("indicator", "area_role", "area_code", "area_name", "period",
                             "comparison"), "league heat map")
-    areas = select_rows(store, area_role="area", sex=sex)
+    keep = [c for c in ("indicator", "area_code", "area_name", "period", "period_start",
+                        "comparison") if c in store.columns]
+    areas = select_rows(store, area_role="area", sex=sex).loc[:, keep]
     if areas.empty:
         raise DataValidationError(f"league heat map: no 'area' rows for sex {sex!r}",
                                   column="area_role")
@@ -69,8 +71,9 @@ def prepare_heatmap_data(
         dict.fromkeys(indicators))
     names = areas.drop_duplicates("area_code").set_index("area_code")["area_name"].astype(str)
     columns, periods = {}, {}
+    groups = dict(tuple(areas[areas["indicator"].isin(wanted)].groupby("indicator", sort=False)))
     for indicator in wanted:
-        rows = areas[areas["indicator"] == indicator]
+        rows = groups.get(indicator, areas.iloc[:0])
         period = resolve_period(rows, None, f"league heat map, indicator {indicator!r}")
         latest = rows[rows["period"].astype(str) == period].drop_duplicates("area_code")
         columns[indicator] = latest.set_index("area_code")["comparison"]
@@ -146,21 +149,21 @@ def plot_heatmap(
         _draw_codes(axes, table, colours)
         axes.set_xticks(np.arange(n_cols) + 0.5, [
             wrap(f"{data.indicator_names[i]} ({data.periods[i]})", 22) for i in table.columns],
-            rotation=90, fontsize=5.5)
+            )
         axes.xaxis.tick_top()
-        axes.set_yticks(np.arange(n_rows) + 0.5, list(data.area_names), fontsize=5.5)
+        axes.set_yticks(np.arange(n_rows) + 0.5, [
+            f"> {name}" if code == data.highlight else name
+            for code, name in data.area_names.items()])
         axes.set_xlim(0, n_cols)
         axes.set_ylim(n_rows, 0)
-        axes.tick_params(length=0)
+        axes.tick_params(length=0, labelsize=5.5)  # persistent: applies to ticks made later
+        axes.tick_params(axis="x", labelrotation=90)
         for spine in axes.spines.values():
             spine.set_visible(False)
         if data.highlight is not None:
             row = list(table.index).index(data.highlight)
             axes.add_patch(Rectangle((0, row), n_cols, 1, fill=False, linewidth=1.6,
                                      edgecolor=colours.nhs_blue, gid="heatmap-highlight"))
-            tick = axes.get_yticklabels()[row]
-            tick.set_fontweight("bold")
-            tick.set_color(colours.nhs_blue)
         handles = [Patch(facecolor=colours.comparison_colour(c), edgecolor=colours.nhs_dark_grey,
                          label=f"{colours.comparison_code(c)}  {c}") for c in COMPARISON_LABELS]
         axes.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.005),

@@ -77,7 +77,7 @@ def prepare_spc_data(
     require_columns(store, ("indicator", "area_code", "sex", *SPC_DATA_COLUMNS), "SPC chart")
     rows = select_rows(store, indicator=indicator, area_code=area_code, sex=sex,
                        area_role=area_role)
-    rows = rows[rows["spc_point_type"].notna()]
+    rows = rows[rows["spc_point_type"].fillna("").astype(str) != ""]
     if rows.empty:
         raise DataValidationError(
             f"SPC chart: no rows with SPC columns for indicator {indicator!r}, area "

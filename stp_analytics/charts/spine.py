@@ -23,7 +23,7 @@ from stp_analytics.charts.base import (
     figure_and_axes,
     finish_chart,
     format_number,
-    wrap,
+    shorten,
 )
 from stp_analytics.charts.data import (
     area_name,
@@ -120,8 +120,12 @@ def prepare_spine_data(
         )
     wanted = sorted(set(area_rows["indicator"])) if indicators is None else list(indicators)
     info = indicator_info_table(indicator_info, wanted)
+    relevant = store[store["indicator"].isin(wanted) & (store["sex"] == sex)
+                     & store["area_role"].isin(("area", "england"))]
+    groups = dict(tuple(relevant.groupby("indicator", sort=False)))
     rows = [
-        _spine_row(store, area_code, indicator, info.loc[indicator], sex, period)
+        _spine_row(groups.get(indicator, relevant.iloc[:0]), area_code, indicator,
+                   info.loc[indicator], sex, period)
         for indicator in wanted
     ]
     table = pd.DataFrame(rows, columns=list(SPINE_COLUMNS))
@@ -143,9 +147,9 @@ def _spine_alt_text(data: pd.DataFrame, name: str) -> str:
 
 
 # x layout (axes data units, 0..100): text columns and the spine between SPINE_LEFT..RIGHT
-_COLUMNS = {"period": 38.5, "value": 45.0, "england": 51.5, "worst": 58.0, "best": 88.5,
+_COLUMNS = {"period": 38.0, "value": 44.5, "england": 51.0, "worst": 57.5, "best": 87.0,
             "compared": 95.5}
-SPINE_LEFT, SPINE_RIGHT = 62.0, 84.5
+SPINE_LEFT, SPINE_RIGHT = 61.0, 83.0
 
 
 def _spine_x(position: float) -> float:
@@ -155,18 +159,21 @@ def _spine_x(position: float) -> float:
 def _draw_header(ax: Axes) -> None:
     headings = {"period": "Period", "value": "Value", "england": "England",
                 "worst": "Worst/\nLowest", "best": "Best/\nHighest", "compared": "vs\nEngland"}
-    ax.text(0, -0.9, "Indicator", ha="left", va="center", fontweight="bold", fontsize=7)
+    ax.text(0, -0.9, "Indicator", ha="left", va="center", fontweight="bold", fontsize=7,
+            in_layout=False)
     for key, heading in headings.items():
         ax.text(_COLUMNS[key], -0.9, heading, ha="center", va="center", fontweight="bold",
-                fontsize=6.5)
+                fontsize=6.5, in_layout=False)
     ax.text(_spine_x(0.5), -0.9, "England\naverage", ha="center", va="center",
-            fontweight="bold", fontsize=6.5)
+            fontweight="bold", fontsize=6.5, in_layout=False)
 
 
 def _draw_rows(ax: Axes, data: pd.DataFrame, palette: Palette, decimals: int) -> None:
     for y, row in enumerate(data.itertuples(index=False)):
-        label = f"{row.name} ({row.unit})" if row.unit else row.name
-        ax.text(0, y, wrap(label, 42), ha="left", va="center", fontsize=6.5, gid="spine-label")
+        ax.text(0, y - 0.17, shorten(row.name, 46), ha="left", va="center", fontsize=6.5,
+                gid="spine-label", in_layout=False)
+        ax.text(0, y + 0.2, shorten(row.unit, 60), ha="left", va="center", fontsize=5.5,
+                color=palette.nhs_dark_grey, gid="spine-unit", in_layout=False)
         cells = {"period": row.period, "value": format_number(row.value, decimals),
                  "england": format_number(row.england_value, decimals),
                  "worst": format_number(row.worst, decimals),
@@ -174,7 +181,7 @@ def _draw_rows(ax: Axes, data: pd.DataFrame, palette: Palette, decimals: int) ->
                  "compared": row.comparison if np.isfinite(row.value) else "No data"}
         for key, text in cells.items():
             ax.text(_COLUMNS[key], y, text, ha="center", va="center", fontsize=6.5,
-                    gid=f"spine-{key}")
+                    gid=f"spine-{key}", in_layout=False)
     segments = (("pos_worst", "pos_worst_quartile", palette.spine_worst_to_25th),
                 ("pos_worst_quartile", "pos_best_quartile", palette.spine_25th_to_75th),
                 ("pos_best_quartile", "pos_best", palette.spine_75th_to_best))
@@ -202,8 +209,8 @@ def plot_spine(
     with style_context():
         figure, axes, owns = figure_and_axes(ax, 1.3 + 0.3 * len(data))
         _draw_rows(axes, data, colours, decimals)
-        axes.axvline(_spine_x(0.5), color=colours.spine_england, linewidth=1.2,
-                     gid="spine-england")
+        axes.vlines(_spine_x(0.5), -0.5, len(data) - 0.5, color=colours.spine_england,
+                    linewidth=1.2, gid="spine-england-line")
         has_value = np.isfinite(data["pos_value"].to_numpy(float))
         points = data[has_value]
         axes.scatter(
@@ -235,7 +242,7 @@ def _spine_legend(ax: Axes, data: pd.DataFrame, palette: Palette) -> None:
                       palette.comparison_colour(c), markeredgecolor=palette.nhs_black,
                       label=c) for c in shown]
     handles += [
-        Patch(color=palette.spine_worst_to_25th, label="Worst to 25th percentile"),
+        Patch(color=palette.spine_worst_to_25th, label="Worst to 25th / 75th to best"),
         Patch(color=palette.spine_25th_to_75th, label="25th to 75th percentile"),
         Line2D([], [], color=palette.spine_england, label="England"),
     ]

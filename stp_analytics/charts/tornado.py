@@ -88,7 +88,7 @@ def plot_tornado(
                 _end_text(axes, end, position, base, f"{label}: £{end:,.1f}m")
         axes.axvline(base, color=colours.nhs_black, linewidth=1.0,
                      label=f"Base £{base:,.1f}m", gid="tornado-base")
-        axes.set_yticks(y, [wrap(a, 26) for a in data["assumption"]], fontsize=7)
+        axes.set_yticks(y, [wrap(a, 26) for a in data["assumption"]])
         axes.set_ylim(len(data) - 0.4, -0.6)
         axes.set_xlabel("Residual gap in 2020/21 (£ million)")
         axes.margins(x=0.35)

@@ -1,16 +1,19 @@
-"""`stp-packs gallery` (placeholder: the owning issue replaces this module)."""
+"""`stp-packs gallery [--footprint CODE_OR_NAME] [--out DIR]`: every chart for one footprint."""
 
 from __future__ import annotations
 
 import argparse
 
-from stp_analytics.errors import StpPacksError
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """No options yet."""
+    """Footprint, output folder, area set, --no-finance."""
+    from stp_analytics.charts.gallery import add_arguments as gallery_arguments
+
+    gallery_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Not built yet."""
-    raise StpPacksError("'gallery' is not built yet")
+    """Render the gallery (see stp_analytics.charts.gallery.render_gallery)."""
+    from stp_analytics.charts.gallery import run as run_gallery
+
+    return run_gallery(args)
