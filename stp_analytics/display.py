@@ -377,9 +377,12 @@ def open_pack(
     catalog = catalog_module.load_catalog(catalog_path or None)
     if not store_path:
         store_path = str(metrics.load_or_build_store(catalog, area_set=area_set))
-    store = metrics.read_store(store_path)
     areas = geography.load_area_set(area_set)
     code = geography.resolve_area(footprint, area_set)
+    store = metrics.read_store(store_path)
+    # every area, region and England row (for ranks, funnels, spines) but only this area's parts
+    store = store[(store["area_role"] != "part") | (store["parent_code"] == code)]
+    store = store.reset_index(drop=True)
     facts = areas.areas.set_index("area_code").loc[code]
     return PackContext(
         area_code=code,

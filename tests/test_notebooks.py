@@ -164,3 +164,22 @@ def test_standards_without_data_say_not_supplied(executed, catalog, store, code)
 def test_packs_differ_by_footprint(executed: dict) -> None:
     texts = {code: _text(_html(notebook)) for code, notebook in executed.items()}
     assert len(set(texts.values())) == len(texts)
+
+
+def test_ccg_area_set_says_ccg(tmp_path: Path) -> None:
+    """With area_set = "ccg2017" the same notebook makes a CCG pack and its text says "CCG"."""
+    import papermill
+
+    from stp_analytics import metrics
+
+    store_path = metrics.load_or_build_store(area_set="ccg2017")
+    output = tmp_path / "ccg.ipynb"
+    papermill.execute_notebook(
+        str(NOTEBOOK), str(output),
+        parameters={"footprint": "E38000001", "area_set": "ccg2017", "store_path": str(store_path)},
+        kernel_name="python3", progress_bar=False, cwd=str(tmp_path),
+    )
+    text = _text(_html(nbformat.read(output, as_version=4)))
+    assert "About this CCG" in text and "NHS Airedale, Wharfedale and Craven CCG" in text
+    assert re.search(r"ranks (joint )?\d+(st|nd|rd|th) of \d+ CCGs", text)
+    assert "of 44 footprints" not in text
