@@ -215,21 +215,29 @@ def _is_kernel_failure(error: BaseException) -> bool:
 
 
 @contextlib.contextmanager
-def _stderr_to(path: Path) -> Iterator[None]:
-    """In a pool worker, send this process's (and its kernels') stderr to the pack log."""
+def _kernel_surroundings(log_path: Path, work_dir: Path) -> Iterator[None]:
+    """In a pool worker (one task at a time): the kernel's stderr goes to the pack log and its
+    temp folder (TMPDIR) is the pack's work folder, so a notebook writing "temporary" files
+    writes nothing outside the output folder (the work folder is removed afterwards)."""
     if not executors.IN_POOL_WORKER:
         yield
         return
     sys.stderr.flush()
     saved = os.dup(2)
-    with open(path, "ab") as log:
+    saved_tmpdir = os.environ.get("TMPDIR")
+    with open(log_path, "ab") as log:
         os.dup2(log.fileno(), 2)
+    os.environ["TMPDIR"] = str(work_dir)
     try:
         yield
     finally:
         sys.stderr.flush()
         os.dup2(saved, 2)
         os.close(saved)
+        if saved_tmpdir is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = saved_tmpdir
 
 
 def _execute(task: PackTask, scratch: Path, work_dir: Path):
@@ -294,7 +302,7 @@ def build_pack(task: PackTask) -> PackOutcome:
         for attempt in (1, 2):
             outcome.attempts = attempt
             try:
-                with _stderr_to(log_temp):
+                with _kernel_surroundings(log_temp, work_dir):
                     nb = _execute(task, scratch, work_dir)
                 break
             except PapermillExecutionError as error:

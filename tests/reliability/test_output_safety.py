@@ -6,6 +6,7 @@ import importlib.util
 import os
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -89,6 +90,8 @@ def test_build_writes_nothing_outside_the_output_folder(tmp_path, monkeypatch):
     before = {str(folder): _snapshot(folder) for folder in watched}
     config = helpers.config(tmp_path / "out", store, pack=str(helpers.TEXT_PACK),
                             areas=helpers.AREAS[:1])
+    stray = Path(tempfile.gettempdir()) / "stp-fixture-E54000005.log"
+    stray.unlink(missing_ok=True)
     result = runner.build(config)
     assert result.exit_code == 0
     out = str(tmp_path / "out")
@@ -98,3 +101,6 @@ def test_build_writes_nothing_outside_the_output_folder(tmp_path, monkeypatch):
                    if before[str(folder)].get(path) != stamp and not path.startswith(out)}
         assert changed == set(), f"written outside the output folder: {sorted(changed)}"
     assert os.listdir(elsewhere) == []
+    # the notebook wrote a "temporary" log: it went to the pack's work folder, now removed
+    assert not (Path(tempfile.gettempdir()) / "stp-fixture-E54000005.log").exists()
+    assert not list((tmp_path / "out").rglob("stp-fixture-*.log"))

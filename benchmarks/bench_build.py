@@ -1,0 +1,172 @@
+"""Benchmark the batch build against the naive way and against a no-kernel floor, in one run.
+
+(a) naive: per footprint, the ``papermill`` CLI, then ``jupyter nbconvert --to html --no-input``,
+    then the ``weasyprint`` CLI, one after another; measured on ``--sample`` footprints and
+    scaled to all of them;
+(b) ``stp-packs build --force`` for all footprints (HTML and PDF, the default process pool);
+(c) the floor: the same notebook code run without any kernel -- code cells ``exec``-ed into a
+    fresh namespace per footprint, in one process per core (imports paid once per process) --
+    plus rendering HTML and PDF of that footprint's executed notebook;
+(d) a no-change rebuild (``stp-packs build`` again).
+
+Last line: ``naive/build=<x> build/floor=<y> rebuild_s=<z>``. The metric store is built (or
+taken from the cache) before any timing, so every mode reads the same parquet file.
+
+    python benchmarks/bench_build.py --sample 2            # all 44 footprints
+    python benchmarks/bench_build.py --sample 1 --limit 6  # quick look on 6 footprints
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import nbformat
+
+from stp_analytics import geography, metrics, packs, paths, render, runner
+
+
+def timed(label: str, action) -> float:
+    started = time.perf_counter()
+    action()
+    seconds = time.perf_counter() - started
+    print(f"{label}: {seconds:.1f} s", flush=True)
+    return seconds
+
+
+def notebook_parameters(code: str, store: Path, area_set: str, pack_yml: Path) -> dict:
+    return {"footprint": code, "area_set": area_set, "store_path": str(store),
+            "catalog_path": str(paths.default_catalog_path()), "pack_config": str(pack_yml)}
+
+
+def naive_one(notebook: Path, code: str, parameters: dict, work: Path) -> None:
+    """papermill CLI -> nbconvert CLI -> weasyprint CLI for one footprint."""
+    executed, html, pdf = work / f"{code}.ipynb", work / f"{code}.html", work / f"{code}.pdf"
+    command = ["papermill", str(notebook), str(executed), "--no-progress-bar"]
+    for name, value in parameters.items():
+        command += ["-p", name, str(value)]
+    subprocess.run(command, check=True, capture_output=True)
+    subprocess.run(["jupyter", "nbconvert", "--to", "html", "--no-input", str(executed),
+                    "--output", str(html)], check=True, capture_output=True)
+    subprocess.run(["weasyprint", str(html), str(pdf)], check=True, capture_output=True)
+
+
+_FLOOR_CELLS: list[str] = []
+
+
+def _floor_init(cells: list[str]) -> None:
+    _FLOOR_CELLS[:] = cells
+    os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+def floor_one(job: tuple[dict, str, render.PageContext]) -> None:
+    """Run the notebook's code with exec (no kernel), then render the executed notebook."""
+    parameters, executed_path, context = job
+    namespace: dict = {"__name__": "__main__"}
+    sink = io.StringIO()
+    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+        for index, source in enumerate(_FLOOR_CELLS):
+            exec(compile(source, f"<cell {index}>", "exec"), namespace)
+            if index == 0:
+                namespace.update(parameters)
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+    nb = nbformat.read(executed_path, as_version=4)
+    render.render_pdf(render.render_html(nb, context))
+
+
+def code_cells(notebook: Path) -> list[str]:
+    """Code cells in order, the parameters cell first (parameters are injected after it)."""
+    nb = nbformat.read(notebook, as_version=4)
+    cells = [c for c in nb.cells if c.cell_type == "code"]
+    parameters = [c for c in cells if "parameters" in c.metadata.get("tags", [])]
+    others = [c for c in cells if c not in parameters]
+    return [c.source for c in parameters + others]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pack", default="three_gaps")
+    parser.add_argument("--areas", default="stp2017")
+    parser.add_argument("--sample", type=int, default=2, help="footprints run the naive way")
+    parser.add_argument("--limit", type=int, default=None,
+                        help="benchmark only the first N footprints (default: all)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--out", type=Path, default=None, help="work folder (default: temp)")
+    args = parser.parse_args(argv)
+
+    spec = packs.load_pack(args.pack)
+    work = args.out or Path(tempfile.mkdtemp(prefix="stp-bench-build-"))
+    out = work / "out"
+    table = geography.load_area_set(args.areas).areas.sort_values("area_code")
+    codes = list(table["area_code"])[: args.limit] if args.limit else list(table["area_code"])
+    count = len(codes)
+    print(f"benchmark: pack {spec.name}, {count} areas of {args.areas}, "
+          f"{args.workers} workers, naive sample {args.sample}", flush=True)
+
+    store = Path(metrics.load_or_build_store(area_set=args.areas, cache_dir=out / ".cache"))
+    print(f"metric store ready: {store}", flush=True)
+    build_command = [sys.executable, "-m", "stp_analytics.cli", "build", "--pack", args.pack,
+                     "--areas", args.areas, "--out", str(out), "--workers", str(args.workers),
+                     "--no-progress", "--allow-outside"]
+    if args.limit:
+        build_command += ["--footprint", *codes]
+
+    naive_dir = work / "naive"
+    naive_dir.mkdir(parents=True, exist_ok=True)
+    sample = codes[: max(1, args.sample)]
+    naive_seconds = timed(f"(a) naive, {len(sample)} footprints", lambda: [
+        naive_one(spec.notebook, code, notebook_parameters(code, store, args.areas, spec.source),
+                  naive_dir) for code in sample])
+    naive_total = naive_seconds / len(sample) * count
+    print(f"(a) naive scaled to {count}: {naive_total:.1f} s", flush=True)
+
+    def run_build(force: bool) -> None:
+        command = build_command + (["--force"] if force else [])
+        finished = subprocess.run(command, capture_output=True, text=True)
+        if finished.returncode != 0:
+            print(finished.stdout[-2000:], finished.stderr[-2000:])
+            raise SystemExit(f"build failed with status {finished.returncode}")
+
+    build_seconds = timed(f"(b) stp-packs build --force, {count} footprints",
+                          lambda: run_build(True))
+
+    manifest = runner.read_manifest(out / spec.name / runner.MANIFEST_NAME)["packs"]
+    periods = runner.data_periods(store)
+    names = dict(zip(table["area_code"], table["area_name"], strict=True))
+    regions = dict(zip(table["area_code"], table["region_name"], strict=True))
+    jobs = []
+    for code in codes:
+        context = render.PageContext(title=spec.title, area_code=code, area_name=names[code],
+                                     data_period=periods.get(code, "not stated"),
+                                     region_name=regions[code])
+        executed = out / spec.name / manifest[code]["folder"] / "pack.ipynb"
+        jobs.append((notebook_parameters(code, store, args.areas, spec.source), str(executed),
+                     context))
+
+    def run_floor() -> None:
+        with ProcessPoolExecutor(args.workers, initializer=_floor_init,
+                                 initargs=(code_cells(spec.notebook),)) as pool:
+            list(pool.map(floor_one, jobs))
+
+    floor_seconds = timed(f"(c) floor (exec, no kernel, + render), {count} footprints", run_floor)
+    rebuild_seconds = timed("(d) no-change rebuild", lambda: run_build(False))
+    if args.out is None:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"naive/build={naive_total / build_seconds:.2f} "
+          f"build/floor={build_seconds / floor_seconds:.2f} rebuild_s={rebuild_seconds:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
