@@ -82,3 +82,16 @@ def grouped_sums(by: Any, index: pd.Index, **arrays: np.ndarray) -> tuple[dict, 
     sums = sums.mask(has_missing)
     group_index = pd.Index(sums.index, name=labels.name if labels.name is not None else "group")
     return {name: sums[name].to_numpy(dtype=float) for name in arrays}, group_index
+
+
+def count_totals(
+    by: Any, index: pd.Index, count: np.ndarray, denominator: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+    """Counts and denominators as given when ``by`` is None, else their :func:`grouped_sums`.
+
+    Returns the counts, the denominators and the index they carry (the groups, when grouped).
+    """
+    if by is None:
+        return count, denominator, index
+    sums, group_index = grouped_sums(by, index, count=count, denominator=denominator)
+    return sums["count"], sums["denominator"], group_index

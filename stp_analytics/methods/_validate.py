@@ -154,6 +154,22 @@ def check_not_above(
         )
 
 
+def check_counts(
+    count_name: str, count: Any, denominator: Any, **others: Any
+) -> tuple[dict[str, np.ndarray], pd.Index]:
+    """Broadcast events, denominators and any other inputs (:func:`broadcast`), then check them.
+
+    Every input must be finite, the events (named ``count_name``) >= 0 and the denominators > 0;
+    missing values pass. Returns the arrays keyed by name and the result index.
+    """
+    arrays, index = broadcast(**{count_name: count, "denominator": denominator}, **others)
+    for name, values in arrays.items():
+        check_finite(name, values, index)
+    check_non_negative(count_name, arrays[count_name], index)
+    check_positive("denominator", arrays["denominator"], index)
+    return arrays, index
+
+
 def check_confidence(confidence: Any) -> float:
     """Return confidence as a float in [0.9, 1); raise a ParameterError otherwise."""
     try:

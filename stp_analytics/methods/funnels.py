@@ -24,6 +24,7 @@ from stp_analytics.methods._validate import (
     broadcast,
     check_choice,
     check_confidence,
+    check_counts,
     check_finite,
     check_multiplier,
     check_non_negative,
@@ -113,15 +114,9 @@ def funnel_significance(
         Series of FUNNEL_LABELS aligned with the input; missing (NaN) where an input is missing.
     """
     check_choice("kind", kind, FUNNEL_KINDS)
-    inputs = {"numerator": numerator, "denominator": denominator}
-    if expected is not None:
-        inputs["expected"] = expected
-    arrays, index = broadcast(**inputs)
+    extra = {} if expected is None else {"expected": expected}
+    arrays, index = check_counts("numerator", numerator, denominator, **extra)
     x, n = arrays["numerator"], arrays["denominator"]
-    for name, values in arrays.items():
-        check_finite(name, values, index)
-    check_non_negative("numerator", x, index)
-    check_positive("denominator", n, index)
     missing = np.isnan(x) | np.isnan(n)
     complete = ~missing
     overall = x[complete].sum() / n[complete].sum() if complete.any() else np.nan

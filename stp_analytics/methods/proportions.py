@@ -11,15 +11,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from stp_analytics.methods._output import format_number, grouped_sums, result_frame
+from stp_analytics.methods._output import count_totals, format_number, result_frame
 from stp_analytics.methods._validate import (
-    broadcast,
     check_confidence,
-    check_finite,
+    check_counts,
     check_multiplier,
-    check_non_negative,
     check_not_above,
-    check_positive,
 )
 from stp_analytics.methods.confidence import z_value
 
@@ -79,16 +76,10 @@ def proportion(
     """
     level = check_confidence(confidence)
     scale = check_multiplier(multiplier)
-    arrays, index = broadcast(numerator=numerator, denominator=denominator)
+    arrays, index = check_counts("numerator", numerator, denominator)
     x, n = arrays["numerator"], arrays["denominator"]
-    for name, values in arrays.items():
-        check_finite(name, values, index)
-    check_non_negative("numerator", x, index)
-    check_positive("denominator", n, index)
     check_not_above("numerator", x, "denominator", n, "proportion", index)
-    if by is not None:
-        sums, index = grouped_sums(by, index, numerator=x, denominator=n)
-        x, n = sums["numerator"], sums["denominator"]
+    x, n, index = count_totals(by, index, x, n)
     lower, upper = wilson_limits(x, n, level)
     value = x / n
     missing = np.isnan(x) | np.isnan(n)

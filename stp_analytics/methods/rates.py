@@ -10,15 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from stp_analytics.methods._output import format_number, grouped_sums, result_frame
-from stp_analytics.methods._validate import (
-    broadcast,
-    check_confidence,
-    check_finite,
-    check_multiplier,
-    check_non_negative,
-    check_positive,
-)
+from stp_analytics.methods._output import count_totals, format_number, result_frame
+from stp_analytics.methods._validate import check_confidence, check_counts, check_multiplier
 from stp_analytics.methods.confidence import poisson_limits
 
 
@@ -46,15 +39,8 @@ def rate(
     """
     level = check_confidence(confidence)
     scale = check_multiplier(multiplier)
-    arrays, index = broadcast(count=count, denominator=denominator)
-    x, n = arrays["count"], arrays["denominator"]
-    for name, values in arrays.items():
-        check_finite(name, values, index)
-    check_non_negative("count", x, index)
-    check_positive("denominator", n, index)
-    if by is not None:
-        sums, index = grouped_sums(by, index, count=x, denominator=n)
-        x, n = sums["count"], sums["denominator"]
+    arrays, index = check_counts("count", count, denominator)
+    x, n, index = count_totals(by, index, arrays["count"], arrays["denominator"])
     lower, upper, method = poisson_limits(x, level)
     missing = np.isnan(x) | np.isnan(n)
     note = np.where(missing, "count or denominator missing", "").astype(object)
