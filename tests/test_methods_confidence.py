@@ -1,10 +1,9 @@
 """Byar's and Wilson limits against PHEindicatormethods' byars_wilson workbook."""
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
+from phe_reference import PHE
 
 from stp_analytics.methods.confidence import (
     byars_lower,
@@ -16,7 +15,6 @@ from stp_analytics.methods.confidence import (
 )
 from stp_analytics.methods.proportions import wilson_limits
 
-PHE = Path(__file__).parent / "reference" / "phe"
 CASES = pd.read_csv(PHE / "byars_wilson.csv")
 
 

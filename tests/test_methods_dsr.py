@@ -4,17 +4,14 @@ The 99.8% cells of the two ESP1976 rows of dsr_expected.csv are wrong upstream (
 only their 95% columns are tested, as the reference README says.
 """
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
+from phe_reference import LEVELS, PHE
 
 from stp_analytics.methods import ESP2013, dsr
 
-PHE = Path(__file__).parent / "reference" / "phe"
 EXPECTED = pd.read_csv(PHE / "dsr_expected.csv")
-LEVELS = {0.95: ("lower95_0cl", "upper95_0cl"), 0.998: ("lower99_8cl", "upper99_8cl")}
 
 
 def _multiplier(statistic: str) -> int:

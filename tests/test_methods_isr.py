@@ -1,17 +1,14 @@
 """Indirectly standardised ratios and rates against PHEindicatormethods' workbooks."""
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
+from phe_reference import LEVELS, PHE
 
 from stp_analytics.methods import isr
 
-PHE = Path(__file__).parent / "reference" / "phe"
 EXPECTED = pd.read_csv(PHE / "isr_expected.csv")
 REFERENCE = pd.read_csv(PHE / "isr_refdata.csv")
-LEVELS = {0.95: ("lower95_0cl", "upper95_0cl"), 0.998: ("lower99_8cl", "upper99_8cl")}
 
 
 def _options(statistic: str) -> dict:

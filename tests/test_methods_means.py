@@ -1,17 +1,14 @@
 """Student's t means against PHEindicatormethods' workbook (tests/reference/phe)."""
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
+from phe_reference import LEVELS, PHE
 
 from stp_analytics.methods import mean_ci
 
-PHE = Path(__file__).parent / "reference" / "phe"
 INPUT = pd.read_csv(PHE / "mean_input.csv")
 EXPECTED = pd.read_csv(PHE / "mean_expected.csv").set_index("area")
-LEVELS = {0.95: ("lower95_0cl", "upper95_0cl"), 0.998: ("lower99_8cl", "upper99_8cl")}
 COLUMNS = ["value_sum", "value_count", "stdev", "value"]
 
 

@@ -1,37 +1,25 @@
 """Wilson proportions against PHEindicatormethods' workbooks (tests/reference/phe)."""
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
+from phe_reference import LEVELS, PHE, assert_close
 
 from stp_analytics.methods import RESULT_COLUMNS, proportion
-
-PHE = Path(__file__).parent / "reference" / "phe"
-
-
-def _assert_close(actual, expected):
-    np.testing.assert_allclose(
-        np.asarray(actual, dtype=float),
-        np.asarray(expected, dtype=float),
-        rtol=1e-9,
-        equal_nan=True,
-    )
 
 
 @pytest.mark.parametrize(
     ("level", "lower_column", "upper_column"),
-    [(0.95, "lower95_0cl", "upper95_0cl"), (0.998, "lower99_8cl", "upper99_8cl")],
+    [(level, *columns) for level, columns in LEVELS.items()],
 )
 def test_every_row_of_proportion_csv(level, lower_column, upper_column):
     cases = pd.read_csv(PHE / "proportion.csv")
     for multiplier, rows in cases.groupby("multiplier"):
         result = proportion(rows["Numerator"], rows["Denominator"], level, multiplier)
         assert result.index.equals(rows.index)
-        _assert_close(result["value"], rows["value"])
-        _assert_close(result["lower"], rows[lower_column])
-        _assert_close(result["upper"], rows[upper_column])
+        assert_close(result["value"], rows["value"])
+        assert_close(result["lower"], rows[lower_column])
+        assert_close(result["upper"], rows[upper_column])
         assert (result["statistic"] == rows["statistic"]).all()
         assert (result["method"] == rows["method"]).all()
         assert (result["confidence"] == level).all()
@@ -43,9 +31,9 @@ def test_every_row_of_proportion_grouped_csv():
     doubled = pd.concat([single, single])  # each area twice: grouped sums are 2x, 2n
     result = proportion(doubled["Numerator"], doubled["Denominator"], 0.95, by=doubled["Area"])
     result = result.loc[expected.index]
-    _assert_close(result["value"], expected["value"])
-    _assert_close(result["lower"], expected["lowercl"])
-    _assert_close(result["upper"], expected["uppercl"])
+    assert_close(result["value"], expected["value"])
+    assert_close(result["lower"], expected["lowercl"])
+    assert_close(result["upper"], expected["uppercl"])
 
 
 def test_scalar_and_list_inputs():
