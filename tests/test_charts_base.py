@@ -56,7 +56,15 @@ def test_img_html_embeds_png_and_escapes_alt_text():
 
 def test_title_and_source_line_are_drawn():
     chart = _chart()
-    assert chart.figure.axes[0].get_title(loc="left") == "A title"
+    assert chart.figure.get_suptitle() == "A title"
+    with style_context():
+        figure = new_figure(2.0)
+        ax = figure.add_subplot()
+        chart = finish_chart(figure, ax, title="On axes", source="S", alt_text="a",
+                             owns_figure=False, palette=DEFAULT_PALETTE)
+    assert ax.get_title(loc="left") == "On axes"
+    assert [t.get_text() for t in artists(chart, "source-line")] == ["Source: S"]
+    chart = _chart()
     assert [t.get_text() for t in artists(chart, "source-line")] == ["Source: Test source"]
 
 

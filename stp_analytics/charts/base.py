@@ -140,12 +140,23 @@ def finish_chart(
     owns_figure: bool,
     palette: Palette,
     data: Any = None,
-    title_width: int = 95,
+    title_width: int = 76,
 ) -> Chart:
-    """Add the title and source line, and wrap everything in a Chart."""
-    ax.set_title(wrap(title, title_width), loc="left", color=palette.nhs_blue)
+    """Add the title (figure-wide when we own the figure) and source line; wrap in a Chart."""
+    add_title(figure, ax, title, owns_figure=owns_figure, palette=palette, width=title_width)
     add_source_line(figure, ax, source, owns_figure=owns_figure, palette=palette)
     return Chart(figure=figure, title=title, alt_text=alt_text, source=source, data=data)
+
+
+def add_title(figure: Figure, ax: Axes, title: str, *, owns_figure: bool, palette: Palette,
+              width: int = 76) -> None:
+    """The chart title in NHS Blue: across the figure from its left edge, or over the axes."""
+    text = wrap(title, width)
+    if owns_figure:
+        figure.suptitle(text, x=0.01, ha="left", fontsize=9.5, fontweight="bold",
+                        color=palette.nhs_blue)
+    else:
+        ax.set_title(text, loc="left", color=palette.nhs_blue)
 
 
 def add_source_line(
@@ -169,6 +180,12 @@ def add_source_line(
             textcoords="offset points", ha="left", va="top", fontsize=6.5,
             color=palette.nhs_dark_grey, gid="source-line", annotation_clip=False,
         )
+
+
+def axis_label(name: str, unit: str = "") -> str:
+    """An axis title: the name with its unit in brackets, at most two short lines."""
+    text = f"{name} ({unit})" if unit else str(name)
+    return wrap(shorten(text, 84), 42)
 
 
 def shorten(text: str, width: int) -> str:

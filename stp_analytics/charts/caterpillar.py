@@ -15,7 +15,13 @@ import numpy as np
 import pandas as pd
 
 from stp_analytics.charts.alt import comparison_summary
-from stp_analytics.charts.base import Chart, figure_and_axes, finish_chart, format_number
+from stp_analytics.charts.base import (
+    Chart,
+    axis_label,
+    figure_and_axes,
+    finish_chart,
+    format_number,
+)
 from stp_analytics.charts.data import (
     area_name,
     first_value,
@@ -153,9 +159,10 @@ def plot_caterpillar(
                          zorder=4, gid="caterpillar-highlight")
         axes.set_ylim(-0.7, len(data) - 0.3)
         unit = attrs.get("unit", "")
-        axes.set_xlabel(f"{attrs.get('name')} ({unit})" if unit else str(attrs.get("name")))
+        axes.set_xlabel(axis_label(str(attrs.get("name")), unit))
         axes.xaxis.grid(True)
-        axes.legend(loc="lower right", fontsize=6.5, frameon=True, framealpha=0.9)
+        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16 if len(y) < 20 else -0.05),
+                    ncol=4, fontsize=6.5)
         chart = finish_chart(
             figure, axes, owns_figure=owns, palette=colours, data=data,
             title=title or (f"{attrs.get('name')}, {attrs.get('period')}: "

@@ -17,6 +17,7 @@ import pandas as pd
 
 from stp_analytics.charts.base import (
     Chart,
+    axis_label,
     figure_and_axes,
     finish_chart,
     format_number,
@@ -163,9 +164,11 @@ def _draw_points(ax: Axes, data: FunnelData, palette: Palette) -> None:
     ax.scatter(own["denominator"], own["value"], marker="o", s=60, color=palette.nhs_blue,
                edgecolors=palette.nhs_black, linewidths=0.8, zorder=4,
                label=data.area_name, gid="funnel-highlight")
-    ax.annotate(f"{data.area_name} ({own['funnel'].iloc[0]})",
-                (own["denominator"].iloc[0], own["value"].iloc[0]),
-                xytext=(6, 6), textcoords="offset points", fontsize=7, fontweight="bold",
+    x = own["denominator"].iloc[0]
+    right_half = np.log(x) > np.log(data.limits["denominator"]).mean()
+    ax.annotate(f"{data.area_name} ({own['funnel'].iloc[0]})", (x, own["value"].iloc[0]),
+                xytext=(-7 if right_half else 7, 6), textcoords="offset points",
+                ha="right" if right_half else "left", fontsize=7, fontweight="bold",
                 color=palette.nhs_blue, gid="funnel-label",
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.85})
 
@@ -196,7 +199,7 @@ def plot_funnel(
         axes.set_xscale("log")
         plain_log_ticks(axes)
         axes.set_xlabel(f"{denominator_label}, log scale")
-        axes.set_ylabel(f"{data.name} ({data.unit})" if data.unit else data.name)
+        axes.set_ylabel(axis_label(data.name, data.unit))
         axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=6.5)
         chart = finish_chart(
             figure, axes, owns_figure=owns, palette=colours, data=data,

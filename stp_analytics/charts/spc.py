@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from stp_analytics.charts.base import Chart, add_source_line, format_number, new_figure, wrap
+from stp_analytics.charts.base import (
+    Chart,
+    add_source_line,
+    add_title,
+    axis_label,
+    format_number,
+    new_figure,
+)
 from stp_analytics.charts.data import (
     area_name,
     indicator_info_table,
@@ -193,8 +200,7 @@ def plot_spc(
         _draw_series(axes, data, colours)
         _draw_icons(icon_axes, data, colours)
         unit = attrs.get("unit", "")
-        axes.set_ylabel(f"{attrs.get('name', 'Value')} ({unit})" if unit else "Value")
-        axes.yaxis.label.set_text(wrap(axes.get_ylabel(), 40))
+        axes.set_ylabel(axis_label(attrs.get("name", "Value"), unit))
         axes.set_xlabel("Period")
         if attrs.get("trial_limits"):
             axes.text(0.01, 0.98, f"Trial limits: fewer than {TRIAL_LIMIT_POINTS} points",
@@ -203,7 +209,7 @@ def plot_spc(
                       bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0}, zorder=5)
         axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.32), ncol=3, fontsize=6.5)
         chart_title = title or f"{attrs.get('name')}: {attrs.get('area_name')}"
-        axes.set_title(wrap(chart_title, 80), loc="left", color=colours.nhs_blue)
+        add_title(figure, axes, chart_title, owns_figure=ax is None, palette=colours)
         chart_source = source or attrs.get("source", "stp-packs metric store")
         add_source_line(figure, axes, chart_source, owns_figure=ax is None, palette=colours)
     return Chart(figure=figure, title=chart_title, alt_text=_spc_alt_text(data),

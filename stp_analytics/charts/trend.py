@@ -16,10 +16,13 @@ import pandas as pd
 from stp_analytics.charts.base import (
     Chart,
     add_source_line,
+    add_title,
+    axis_label,
     figure_and_axes,
     finish_chart,
     format_number,
     new_figure,
+    shorten,
     wrap,
 )
 from stp_analytics.charts.data import (
@@ -129,7 +132,7 @@ def _draw_trend(ax: Axes, data: pd.DataFrame, palette: Palette, *, compact: bool
                   rotation=0 if compact else 30, ha="center" if compact else "right")
     ax.set_xlim(-0.4, last + (0.9 if len(data) > 1 else 0.4))
     unit = data.attrs.get("unit", "")
-    ax.set_ylabel(unit if compact else (f"{data.attrs['name']} ({unit})" if unit else "Value"))
+    ax.set_ylabel(wrap(shorten(unit, 40), 22) if compact else axis_label(data.attrs["name"], unit))
     ax.yaxis.grid(True)
 
 
@@ -187,8 +190,7 @@ def plot_trend_small_multiples(
         for panel in list(grid.flat)[len(datasets):]:
             panel.set_axis_off()
         chart_title = title or f"{area}: trends against England"
-        figure.suptitle(chart_title, x=0.01, ha="left", fontsize=9.5, fontweight="bold",
-                        color=colours.nhs_blue)
+        add_title(figure, grid.flat[0], chart_title, owns_figure=True, palette=colours)
         chart_source = source or combine_sources(d.attrs.get("source", "") for d in datasets)
         add_source_line(figure, grid.flat[0], chart_source, owns_figure=True, palette=colours)
     alt = (f"Small-multiple trend charts of {len(datasets)} indicators for {area}: "
