@@ -18,6 +18,7 @@ Every name's outcome is in the ``*_matches`` tables; nothing is dropped silently
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -176,6 +177,43 @@ def _set_aside_repeated_rows(
     return reasons
 
 
+def _match_codes(
+    frame: pd.DataFrame,
+    path: Path,
+    hand_file: str,
+    reference: Callable[[], pd.DataFrame],
+    code_column: str,
+    unmatched_set_aside: str,
+    **match_options: str,
+) -> pd.DataFrame:
+    """A copy of ``frame`` with each source name's code, match method and reason.
+
+    The hand matches (``data_catalog/name_matches/<hand_file>``) are checked against the
+    reference and against the names first; a name left unmatched sets its row aside with
+    ``unmatched_set_aside`` unless it is already set aside. ``match_options`` go to
+    :func:`~stp_analytics.finance.name_matching.match_names`.
+    """
+    hand = nm.read_hand_matches(hand_file)
+    names = reference()
+    nm.check_hand_matches(hand, names, hand_file)
+    nm.unused_hand_matches(hand, frame["source_name"], hand_file)
+    matches = nm.match_names(
+        frame["source_name"],
+        names,
+        hand,
+        source_file=file_label(path),
+        source_rows=frame["source_row"],
+        **match_options,
+    )
+    frame = frame.copy()
+    frame[code_column] = matches["code"].to_numpy()
+    frame["match_method"] = matches["method"].to_numpy()
+    frame["match_reason"] = matches["reason"].to_numpy()
+    unmatched = (frame["match_method"] == "unmatched") & (frame["set_aside"] == "")
+    frame.loc[unmatched, "set_aside"] = unmatched_set_aside
+    return frame
+
+
 @lru_cache(maxsize=4)
 def _allocation_rows(path_text: str) -> pd.DataFrame:
     path = Path(path_text)
@@ -190,23 +228,13 @@ def _allocation_rows(path_text: str) -> pd.DataFrame:
     _check_shifted_headers(frame, path)
     value_columns = ["closing_dft_pct", "population", "allocation_gbp_k"]
     frame["set_aside"] = _set_aside_repeated_rows(frame, value_columns, file_label(path))
-    hand = nm.read_hand_matches("ccg_allocations.csv")
-    reference = ccg_reference()
-    nm.check_hand_matches(hand, reference, "ccg_allocations.csv")
-    nm.unused_hand_matches(hand, frame["source_name"], "ccg_allocations.csv")
-    matches = nm.match_names(
-        frame["source_name"],
-        reference,
-        hand,
-        source_file=file_label(path),
-        source_rows=frame["source_row"],
-    )
-    frame["ccg_code"] = matches["code"].to_numpy()
-    frame["match_method"] = matches["method"].to_numpy()
-    frame["match_reason"] = matches["reason"].to_numpy()
-    unmatched = (frame["match_method"] == "unmatched") & (frame["set_aside"] == "")
-    frame.loc[unmatched, "set_aside"] = (
-        "CCG name not matched to a code; see stp-packs finance --matches"
+    frame = _match_codes(
+        frame,
+        path,
+        "ccg_allocations.csv",
+        ccg_reference,
+        "ccg_code",
+        "CCG name not matched to a code; see stp-packs finance --matches",
     )
     frame["allocation_gbp"] = frame["allocation_gbp_k"] * 1000.0
     return frame
@@ -220,33 +248,28 @@ def ccg_allocation_table(path: Path | None = None) -> pd.DataFrame:
     return _allocation_rows(str(_path(ALLOCATIONS_FILE, path))).copy()
 
 
-def _match_report(frame: pd.DataFrame, source_file: str, reference: pd.DataFrame) -> pd.DataFrame:
-    report = frame[["source_row", "source_name"]].copy()
-    report.insert(0, "source_file", source_file)
-    report["code"] = frame["code"].to_numpy()
+def _match_report(
+    table: pd.DataFrame, code_column: str, path: Path, reference: pd.DataFrame
+) -> pd.DataFrame:
+    """Each row's name -> code outcome (MATCH_COLUMNS); a row set aside as a duplicate says so."""
+    duplicate = table["set_aside"].where(table["set_aside"].str.startswith("duplicated"), "")
+    report = pd.DataFrame(
+        {"source_row": table["source_row"], "source_name": table["source_name"].str.strip()}
+    )
+    report.insert(0, "source_file", file_label(path))
+    report["code"] = table[code_column].to_numpy()
     names = dict(zip(reference["code"], reference["name"], strict=True))
     report["reference_name"] = report["code"].map(names).fillna("")
-    report["method"] = np.where(frame["set_aside_dup"] != "", "set_aside", frame["method"])
-    report["reason"] = np.where(frame["set_aside_dup"] != "", frame["set_aside_dup"],
-                                frame["reason"])
+    report["method"] = np.where(duplicate != "", "set_aside", table["match_method"])
+    report["reason"] = np.where(duplicate != "", duplicate, table["match_reason"])
     return report[list(nm.MATCH_COLUMNS)].reset_index(drop=True)
 
 
 def ccg_allocation_matches(path: Path | None = None) -> pd.DataFrame:
     """Every allocation row's name -> CCG code outcome (MATCH_COLUMNS)."""
-    table = ccg_allocation_table(path)
-    duplicate = table["set_aside"].where(table["set_aside"].str.startswith("duplicated"), "")
-    frame = pd.DataFrame(
-        {
-            "source_row": table["source_row"],
-            "source_name": table["source_name"].str.strip(),
-            "code": table["ccg_code"],
-            "method": table["match_method"],
-            "reason": table["match_reason"],
-            "set_aside_dup": duplicate,
-        }
+    return _match_report(
+        ccg_allocation_table(path), "ccg_code", _path(ALLOCATIONS_FILE, path), ccg_reference()
     )
-    return _match_report(frame, file_label(_path(ALLOCATIONS_FILE, path)), ccg_reference())
 
 
 def ccg_allocation_coverage(path: Path | None = None) -> pd.DataFrame:
@@ -266,28 +289,16 @@ def ccg_allocation_coverage(path: Path | None = None) -> pd.DataFrame:
 
 
 def _match_trusts(frame: pd.DataFrame, path: Path, hand_file: str) -> pd.DataFrame:
-    hand = nm.read_hand_matches(hand_file)
-    reference = trust_reference()
-    nm.check_hand_matches(hand, reference, hand_file)
-    nm.unused_hand_matches(hand, frame["source_name"], hand_file)
-    matches = nm.match_names(
-        frame["source_name"],
-        reference,
-        hand,
-        source_file=file_label(path),
-        source_rows=frame["source_row"],
+    return _match_codes(
+        frame,
+        path,
+        hand_file,
+        trust_reference,
+        "trust_code",
+        "trust name not matched to an acute trust in the trust lookup (mental health, community, "
+        "ambulance or specialist trust): no footprint; see stp-packs finance --matches",
         unmatched_reason=NOT_ACUTE,
     )
-    frame = frame.copy()
-    frame["trust_code"] = matches["code"].to_numpy()
-    frame["match_method"] = matches["method"].to_numpy()
-    frame["match_reason"] = matches["reason"].to_numpy()
-    unmatched = (frame["match_method"] == "unmatched") & (frame["set_aside"] == "")
-    frame.loc[unmatched, "set_aside"] = (
-        "trust name not matched to an acute trust in the trust lookup (mental health, community, "
-        "ambulance or specialist trust): no footprint; see stp-packs finance --matches"
-    )
-    return frame
 
 
 @lru_cache(maxsize=4)
@@ -333,18 +344,7 @@ def trust_loans_table(path: Path | None = None) -> pd.DataFrame:
 
 
 def _trust_matches(table: pd.DataFrame, path: Path) -> pd.DataFrame:
-    duplicate = table["set_aside"].where(table["set_aside"].str.startswith("duplicated"), "")
-    frame = pd.DataFrame(
-        {
-            "source_row": table["source_row"],
-            "source_name": table["source_name"].str.strip(),
-            "code": table["trust_code"],
-            "method": table["match_method"],
-            "reason": table["match_reason"],
-            "set_aside_dup": duplicate,
-        }
-    )
-    return _match_report(frame, file_label(path), trust_reference())
+    return _match_report(table, "trust_code", path, trust_reference())
 
 
 def trust_performance_matches(path: Path | None = None) -> pd.DataFrame:
@@ -487,16 +487,18 @@ def combine_by_code(table: pd.DataFrame, value_columns: list[str]) -> pd.DataFra
     return pd.concat([combined, aside], ignore_index=True)
 
 
-def _trust_observations(table: pd.DataFrame, measures: dict[str, tuple[str, str]],
-                        ids: dict[str, str]) -> pd.DataFrame:
-    table = combine_by_code(table, sorted({column for column, _ in measures.values()}))
-    parts = []
-    for measure, identifier in ids.items():
-        column, period = measures[measure]
-        parts.append(observations_frame(
+def _trust_observations(table: pd.DataFrame, value_columns: list[str],
+                        series: list[tuple[str, str, str]]) -> pd.DataFrame:
+    """Observations at trusts, one part per (indicator, column, period) in ``series``, from the
+    table's rows combined per ODS code (:func:`combine_by_code` over ``value_columns``)."""
+    table = combine_by_code(table, value_columns)
+    parts = [
+        observations_frame(
             indicator=identifier, area_type="trust", area_code=table["trust_code"],
             period=period, value=table[column], source_row=table["source_row"],
-            set_aside=table["set_aside"]))
+            set_aside=table["set_aside"])
+        for identifier, column, period in series
+    ]
     return pd.concat(parts, ignore_index=True)
 
 
@@ -509,7 +511,9 @@ def load_trust_financial_performance(path: Path, source: object = None,
         "trust_surplus_deficit_actual": ("actual_gbp_k", PERFORMANCE_PERIOD),
     }
     ids = _indicator_ids(indicators or [], {name: name for name in measures})
-    return _trust_observations(trust_performance_table(path), measures, ids)
+    value_columns = sorted({column for column, _ in measures.values()})
+    series = [(identifier, *measures[measure]) for measure, identifier in ids.items()]
+    return _trust_observations(trust_performance_table(path), value_columns, series)
 
 
 @register_loader("trust_loans")
@@ -517,12 +521,6 @@ def load_trust_loans(path: Path, source: object = None, indicators: list | None 
                      ) -> pd.DataFrame:
     """Observations at trusts: DHSC interim revenue support loans outstanding (£), by year."""
     ids = _indicator_ids(indicators or [], {"trust_loans_outstanding": "trust_loans_outstanding"})
-    table = combine_by_code(trust_loans_table(path), list(LOAN_YEARS))
-    parts = [
-        observations_frame(
-            indicator=ids["trust_loans_outstanding"], area_type="trust",
-            area_code=table["trust_code"], period=period, value=table[column],
-            source_row=table["source_row"], set_aside=table["set_aside"])
-        for column, period in LOAN_YEARS.items()
-    ]
-    return pd.concat(parts, ignore_index=True)
+    identifier = ids["trust_loans_outstanding"]
+    series = [(identifier, column, period) for column, period in LOAN_YEARS.items()]
+    return _trust_observations(trust_loans_table(path), list(LOAN_YEARS), series)
