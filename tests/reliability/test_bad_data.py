@@ -97,6 +97,12 @@ def _files(folder):
     return sorted((p.name, p.stat().st_size) for p in folder.rglob("*"))
 
 
+def _validate_fails_saying(path, capsys, text):
+    """``stp-packs validate --catalog path`` exits 1 and its output contains ``text``."""
+    assert cli.main(["validate", "--catalog", str(path)]) == 1
+    assert text in capsys.readouterr().out
+
+
 @pytest.mark.parametrize("case", sorted(BAD_FILES))
 def test_bad_file_raises_a_named_error(tmp_path, case):
     content, pattern = BAD_FILES[case]
@@ -128,8 +134,7 @@ def test_missing_file(tmp_path, capsys):
     with pytest.raises(DataValidationError, match=r"file user_data\.csv: source 'user_data' "
                        r"points at a file that does not exist"):
         load_catalog(path).observations()
-    assert cli.main(["validate", "--catalog", str(path)]) == 1
-    assert "points at a file that does not exist" in capsys.readouterr().out
+    _validate_fails_saying(path, capsys, "points at a file that does not exist")
 
 
 def test_utf8_with_bom_loads(tmp_path):
@@ -150,8 +155,7 @@ def test_catalogue_entry_pointing_at_a_missing_source(tmp_path, capsys):
     with pytest.raises(CatalogError, match="indicator 'user_indicator': source 'not_there' is not "
                        "in the catalogue's sources"):
         load_catalog(path)
-    assert cli.main(["validate", "--catalog", str(path)]) == 1
-    assert "source 'not_there' is not in the catalogue's sources" in capsys.readouterr().out
+    _validate_fails_saying(path, capsys, "source 'not_there' is not in the catalogue's sources")
 
 
 def test_yaml_syntax_error(tmp_path, capsys):
@@ -159,8 +163,7 @@ def test_yaml_syntax_error(tmp_path, capsys):
     path.write_text("version: 1\nsources:\n  user_data: {file: [unclosed\n", encoding="utf-8")
     with pytest.raises(CatalogError, match=r"catalog\.yml line 4, column 1: YAML syntax error"):
         load_catalog(path)
-    assert cli.main(["validate", "--catalog", str(path)]) == 1
-    assert "YAML syntax error" in capsys.readouterr().out
+    _validate_fails_saying(path, capsys, "YAML syntax error")
 
 
 @pytest.mark.parametrize(("change", "pattern"), [
@@ -175,8 +178,7 @@ def test_unknown_polarity_or_method(tmp_path, capsys, change, pattern):
     path = write_catalog(tmp_path, good_csv(), indicator=indicator_entry(**change))
     with pytest.raises(CatalogError, match=pattern):
         load_catalog(path)
-    assert cli.main(["validate", "--catalog", str(path)]) == 1
-    assert pattern.split(";")[0] in capsys.readouterr().out
+    _validate_fails_saying(path, capsys, pattern.split(";")[0])
 
 
 def test_unknown_loader_is_named(tmp_path):
