@@ -193,6 +193,12 @@ def shorten(text: str, width: int) -> str:
     return textwrap.shorten(str(text), width=width, placeholder="\u2026")
 
 
+def gbp_m(amount: float, *, signed: bool = False) -> str:
+    """£ million text: "£300.0m", signed "-£150.0m" / "+£20.0m"."""
+    sign = "-" if amount < 0 else ("+" if signed else "")
+    return f"{sign}£{abs(amount):,.1f}m"
+
+
 def format_number(value: float, decimals: int = 1) -> str:
     """A number for a chart label: thousands separators, '-' for missing."""
     import math

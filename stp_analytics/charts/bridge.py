@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from stp_analytics.charts.base import Chart, figure_and_axes, finish_chart, wrap
+from stp_analytics.charts.base import Chart, figure_and_axes, finish_chart, gbp_m, wrap
 from stp_analytics.charts.data import require_columns
 from stp_analytics.charts.style import Palette, get_palette, style_context
 from stp_analytics.errors import DataValidationError
@@ -69,12 +69,6 @@ def prepare_bridge_data(steps: pd.DataFrame, *, tolerance_gbp_m: float = 0.05) -
         ends.append(level if kind == "step" else amount)
     data["start"], data["end"] = starts, ends
     return data
-
-
-def gbp_m(amount: float, *, signed: bool = False) -> str:
-    """£ million text: "£300.0m", signed "-£150.0m" / "+£20.0m"."""
-    sign = "-" if amount < 0 else ("+" if signed else "")
-    return f"{sign}£{abs(amount):,.1f}m"
 
 
 def _bridge_alt_text(data: pd.DataFrame, area: str) -> str:

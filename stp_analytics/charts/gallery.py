@@ -36,6 +36,7 @@ class GalleryItem:
     title: str
     alt_text: str
     reason: str = ""
+    source: str = ""
 
 
 def catalog_indicator_info(catalog: Any, *, short: bool = False) -> pd.DataFrame:
@@ -161,7 +162,7 @@ def _draw_all(builders: dict[str, Callable[[], Chart]], out_dir: Path, dpi: int
             continue
         path = out_dir / f"{number:02d}-{name}.png"
         chart.save_png(path, dpi=dpi)
-        items.append(GalleryItem(name, path, chart.title, chart.alt_text))
+        items.append(GalleryItem(name, path, chart.title, chart.alt_text, source=chart.source))
         chart.close()
     return items
 
@@ -182,6 +183,7 @@ def _index_html(area_name: str, items: list[GalleryItem]) -> str:
                          f'alt="{html.escape(item.alt_text, quote=True)}" '
                          'style="max-width:100%"></p>')
             parts.append(f"<p>{html.escape(item.alt_text)}</p>")
+            parts.append(f"<p><small>Source: {html.escape(item.source)}</small></p>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from stp_analytics.charts.base import Chart, figure_and_axes, finish_chart, wrap
+from stp_analytics.charts.base import Chart, figure_and_axes, finish_chart, gbp_m, wrap
 from stp_analytics.charts.data import require_columns
 from stp_analytics.charts.style import Palette, get_palette, style_context
 from stp_analytics.errors import DataValidationError
@@ -49,10 +49,10 @@ def prepare_tornado_data(rows: pd.DataFrame) -> pd.DataFrame:
 
 def _tornado_alt_text(data: pd.DataFrame, area: str) -> str:
     widest = data.iloc[0]
-    return (f"Tornado chart of the residual finance gap for {area}: base £"
-            f"{data['base'].iloc[0]:,.1f}m; {len(data)} assumptions moved one at a time. "
-            f"Widest swing: {widest['assumption']} (£{widest['residual_low']:,.1f}m at "
-            f"{widest['low_label']} to £{widest['residual_high']:,.1f}m at "
+    return (f"Tornado chart of the residual finance gap for {area}: base "
+            f"{gbp_m(data['base'].iloc[0])}; {len(data)} assumptions moved one at a time. "
+            f"Widest swing: {widest['assumption']} ({gbp_m(widest['residual_low'])} at "
+            f"{widest['low_label']} to {gbp_m(widest['residual_high'])} at "
             f"{widest['high_label']}).")
 
 
@@ -85,15 +85,15 @@ def plot_tornado(
                       edgecolor=colours.nhs_dark_blue, linewidth=0.6, label=name,
                       gid=f"tornado-{side}")
             for position, end, label in zip(y, ends, data[f"{side}_label"], strict=True):
-                _end_text(axes, end, position, base, f"{label}: £{end:,.1f}m")
+                _end_text(axes, end, position, base, f"{label}: {gbp_m(end)}")
         axes.axvline(base, color=colours.nhs_black, linewidth=1.0,
-                     label=f"Base £{base:,.1f}m", gid="tornado-base")
+                     label=f"Base {gbp_m(base)}", gid="tornado-base")
         axes.set_yticks(y, [wrap(a, 26) for a in data["assumption"]])
         axes.set_ylim(len(data) - 0.4, -0.6)
         axes.set_xlabel("Residual gap in 2020/21 (£ million)")
         axes.margins(x=0.35)
         axes.xaxis.grid(True)
-        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3, fontsize=6.5)
+        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3, fontsize=6.5)
         chart = finish_chart(
             figure, axes, owns_figure=owns, palette=colours, data=data,
             title=title or f"{area_name}: how the residual gap moves with each assumption",
