@@ -441,8 +441,22 @@ def summary_facts(pack: PackContext) -> Markup:
 # ---------------------------------------------------------------- section content
 
 
+def notable(pack: PackContext, indicators: Iterable[str]) -> list[str]:
+    """The indicators, in order, that stand out: significantly different from England, or
+    with a national standard (met or not)."""
+    latest = narrative.area_rows(pack.store, pack.area_code, all_sexes=True)
+    significant = latest["comparison"].isin(narrative.SIGNIFICANT) & latest["value"].notna()
+    with_target = latest["target"].notna() & latest["value"].notna()
+    chosen = set(latest.loc[significant | with_target, "indicator"])
+    return [indicator for indicator in indicators if indicator in chosen]
+
+
 def sentences_html(pack: PackContext, indicators: Iterable[str]) -> Markup:
     """One template sentence per indicator (missing ones say "data not supplied")."""
+    indicators = list(indicators)
+    if not indicators:
+        return paragraph("No indicator here differs significantly from England or has a "
+                         "national standard.")
     sentences = narrative.area_sentences(
         pack.store, pack.area_code, list(indicators), catalog=pack.catalog,
         area_name=pack.area_name, label_plural=pack.label_plural, html=True,

@@ -267,7 +267,11 @@ def indicator_sentence(
     comparison_phrase = render(
         "comparison", comparison=comparison, england=context["england"]
     )
+    target_gap = row.get("target_gap")
+    short = not is_missing(target_gap) and float(target_gap) > 0
     context.update(
+        short=short,
+        gap=format_gap(abs(float(target_gap)), meta.unit, meta.decimals) if short else "",
         status=_status(row),
         note=_suppression_note(row),
         approximate=approximate,

@@ -301,3 +301,14 @@ def test_reproducibility_has_no_timestamps_and_is_stable() -> None:
     assert first == str(display.reproducibility(pack, {"footprint": "E54000007", "x": 0.02}))
     assert "stp_analytics version" in first and "parameter footprint" in first
     assert not re.search(r"\d{2}:\d{2}:\d{2}|20\d\d-\d\d-\d\dT", first)
+
+
+def test_notable_keeps_significant_and_standards_in_order() -> None:
+    store = make_store([
+        {"indicator": "ae", **GM, "value": 88.0, "comparison": "Similar", "target": 95.0},
+        {"indicator": "diabetes", **GM, "value": 7.0, "comparison": "Higher"},
+        {"indicator": "rtt", **GM, "value": 5.0, "comparison": "Similar"},
+    ])
+    pack = _pack(store)
+    assert display.notable(pack, ["diabetes", "rtt", "ae"]) == ["diabetes", "ae"]
+    assert "No indicator here differs" in str(display.sentences_html(pack, []))

@@ -192,3 +192,14 @@ def test_indicators_without_persons_get_one_sentence_per_sex() -> None:
     assert sentences[1].startswith("Healthy life expectancy (males) in Greater Manchester")
     assert "approximately 61.0 years" in sentences[1]
     assert sentences[2].startswith("Diabetes prevalence in Greater Manchester")
+
+
+def test_sentence_states_the_standard() -> None:
+    short = narrative.indicator_sentence(
+        _diabetes(target=66.7, target_gap=3.6, value=63.1), catalog=CATALOG
+    )
+    assert short.endswith("; 3.6 percentage points short of the standard of 66.7%.")
+    met = narrative.indicator_sentence(
+        _diabetes(target=66.7, target_gap=-3.3, value=70.0), catalog=CATALOG
+    )
+    assert met.endswith("; the standard of 66.7% is met.")
