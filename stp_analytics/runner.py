@@ -32,6 +32,7 @@ import re
 import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -222,6 +223,7 @@ def _kernel_surroundings(log_path: Path, work_dir: Path) -> Iterator[None]:
     if not executors.IN_POOL_WORKER:
         yield
         return
+    tempfile.gettempdir()  # fix this process's own temp folder before TMPDIR changes
     sys.stderr.flush()
     saved = os.dup(2)
     saved_tmpdir = os.environ.get("TMPDIR")

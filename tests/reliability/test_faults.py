@@ -72,6 +72,11 @@ def test_worker_process_killed_is_retried_alone_and_nothing_lost(tmp_path):
     assert "worker process died twice" in lost.error
 
 
+def _default_sigint() -> None:
+    """A build started from a background shell inherits an ignored SIGINT: restore the default."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_interrupted_build_leaves_no_partial_files_and_next_build_finishes(tmp_path, signum):
@@ -80,7 +85,8 @@ def test_interrupted_build_leaves_no_partial_files_and_next_build_finishes(tmp_p
     command = [sys.executable, "-m", "stp_analytics.cli", "build", "--pack",
                str(helpers.TEXT_PACK), "--store", str(store), "--out", str(out), "--workers", "1",
                "--no-progress", "-p", "sleep_s=1.5", "--footprint", *helpers.AREAS]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=_default_sigint)
     manifest = out / "text" / "manifest.json"
     deadline = time.monotonic() + 120
     while not manifest.exists() and time.monotonic() < deadline:
