@@ -37,6 +37,19 @@ def test_png_is_byte_identical_across_renders_and_has_no_software_metadata():
     assert b"matplotlib" not in first.lower()
 
 
+def test_compact_png_is_smaller_palette_image_and_deterministic():
+    import io
+
+    from PIL import Image
+
+    chart = _chart()
+    compact = chart.png_bytes(compact=True)
+    assert compact == _chart().png_bytes(compact=True)
+    assert len(compact) < len(chart.png_bytes())
+    with Image.open(io.BytesIO(compact)) as image:
+        assert image.mode == "P" and image.size == (1005, 300)
+
+
 def test_dpi_changes_the_image_and_bad_dpi_is_refused():
     chart = _chart()
     assert len(chart.png_bytes(dpi=60)) < len(chart.png_bytes(dpi=150))
@@ -73,6 +86,7 @@ def test_save_png_is_atomic_and_identical(tmp_path):
     path = chart.save_png(tmp_path / "sub" / "chart.png")
     assert path.read_bytes() == chart.png_bytes()
     assert [p.name for p in path.parent.iterdir()] == ["chart.png"]
+    assert path.stat().st_mode & 0o777 == 0o644
 
 
 def test_close_clears_figure():

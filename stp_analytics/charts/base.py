@@ -43,8 +43,12 @@ class Chart:
     source: str
     data: Any = field(default=None, repr=False)
 
-    def png_bytes(self, dpi: int = DEFAULT_DPI) -> bytes:
-        """The chart as PNG bytes; the same figure always gives the same bytes."""
+    def png_bytes(self, dpi: int = DEFAULT_DPI, *, compact: bool = False) -> bytes:
+        """The chart as PNG bytes; the same figure always gives the same bytes.
+
+        ``compact=True`` stores a 256-colour palette image (about a third of the size, for
+        files committed to the repository or embedded many times); charts use few colours.
+        """
         if dpi <= 0:
             raise ParameterError(f"dpi: expected a positive number, got {dpi!r}")
         buffer = io.BytesIO()
@@ -52,7 +56,15 @@ class Chart:
             self.figure.savefig(
                 buffer, format="png", dpi=dpi, metadata=PNG_METADATA, facecolor="white"
             )
-        return buffer.getvalue()
+        if not compact:
+            return buffer.getvalue()
+        from PIL import Image
+
+        with Image.open(io.BytesIO(buffer.getvalue())) as image:
+            palette_image = image.convert("RGB").quantize(colors=256, dither=Image.Dither.NONE)
+        compact_buffer = io.BytesIO()
+        palette_image.save(compact_buffer, format="png")
+        return compact_buffer.getvalue()
 
     def data_uri(self, dpi: int = DEFAULT_DPI) -> str:
         """The PNG as a ``data:`` URI, for self-contained HTML."""
@@ -68,11 +80,12 @@ class Chart:
             f'style="max-width:100%;width:{width_px}px;height:auto">'
         )
 
-    def save_png(self, path: str | os.PathLike[str], dpi: int = DEFAULT_DPI) -> Path:
+    def save_png(self, path: str | os.PathLike[str], dpi: int = DEFAULT_DPI, *,
+                 compact: bool = False) -> Path:
         """Write the PNG atomically (temporary file in the same folder, then rename)."""
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(target, self.png_bytes(dpi=dpi))
+        atomic_write_bytes(target, self.png_bytes(dpi=dpi, compact=compact))
         return target
 
     def close(self) -> None:
@@ -94,6 +107,7 @@ def atomic_write_bytes(target: Path, payload: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(payload)
+        os.chmod(temp_name, 0o644)  # mkstemp makes 0600; outputs are ordinary files
         os.replace(temp_name, target)
     except BaseException:
         if os.path.exists(temp_name):

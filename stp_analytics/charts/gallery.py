@@ -230,12 +230,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--area-set", default="stp2017", help="area set (default: %(default)s)")
     parser.add_argument("--no-finance", action="store_true",
                         help="skip the finance bridge and tornado charts")
+    parser.add_argument("--dpi", type=int, default=150,
+                        help="PNG resolution in dots per inch (default: %(default)s)")
 
 
 def run(args: argparse.Namespace) -> int:
     """Render the gallery and print one line per chart; 0 when every chart was drawn."""
     items = render_gallery(args.footprint, args.out, area_set=args.area_set,
-                           include_finance=not args.no_finance)
+                           include_finance=not args.no_finance, dpi=args.dpi)
     for item in items:
         status = str(item.path) if item.path else f"not drawn: {item.reason}"
         print(f"{item.name:24s} {status}")
