@@ -15,7 +15,7 @@ import pandas as pd
 from stp_analytics.errors import DataValidationError, ParameterError
 
 POLARITIES: tuple[str, ...] = ("high_is_good", "low_is_good", "none")
-INFO_COLUMNS: tuple[str, ...] = ("name", "unit", "polarity", "source")
+INFO_COLUMNS: tuple[str, ...] = ("name", "short_name", "unit", "polarity", "source")
 
 
 def require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
@@ -29,11 +29,10 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> N
 
 
 def _info_record(indicator: str, entry: Any) -> dict[str, str]:
-    if isinstance(entry, Mapping):
-        getter = entry.get
-    else:
-        def getter(key: str, default: Any = None) -> Any:
-            return getattr(entry, key, default)
+    def getter(key: str) -> Any:
+        value = entry.get(key) if isinstance(entry, Mapping) else getattr(entry, key, None)
+        return None if value is None or (isinstance(value, float) and value != value) else value
+
     name = getter("name") or getter("title") or getter("short_name") or indicator
     unit = getter("unit") or getter("units") or ""
     polarity = str(getter("polarity") or "none")
@@ -44,21 +43,41 @@ def _info_record(indicator: str, entry: Any) -> dict[str, str]:
         )
     source = getter("source") or ""
     return {
-        "indicator": indicator, "name": str(name), "unit": str(unit), "polarity": polarity,
-        "source": str(source),
+        "indicator": indicator, "name": str(name),
+        "short_name": str(getter("short_name") or name), "unit": str(unit),
+        "polarity": polarity, "source": str(source),
     }
 
 
-def indicator_info_table(
-    info: pd.DataFrame | Mapping[str, Any] | None, indicators: Iterable[str]
-) -> pd.DataFrame:
+def catalog_info_frame(catalog: Any) -> pd.DataFrame:
+    """Indicator information from a Catalog, each source as "publisher (period)"."""
+    rows = []
+    for indicator_id, indicator in catalog.indicators.items():
+        source = catalog.sources.get(indicator.source) if indicator.source else None
+        rows.append({
+            "indicator": indicator_id, "name": indicator.name,
+            "short_name": getattr(indicator, "short_name", "") or indicator.name,
+            "unit": indicator.unit, "polarity": indicator.polarity,
+            "source": f"{source.publisher} ({source.period})" if source is not None else "",
+            "multiplier": getattr(indicator, "multiplier", None),
+            "statistic": getattr(indicator, "statistic", ""),
+            "gap": getattr(indicator, "gap", ""),
+        })
+    return pd.DataFrame(rows)
+
+
+def indicator_info_table(info: Any, indicators: Iterable[str]) -> pd.DataFrame:
     """Name, unit and polarity of each indicator, indexed by indicator id.
 
-    ``info`` is a DataFrame with columns indicator, name, unit, polarity; or a mapping of
-    indicator id to a mapping/object with those attributes (e.g. ``Catalog.indicators``); or
-    None. Indicators without information get their id as name, no unit and polarity "none".
+    ``info`` is a Catalog (sources then read "publisher (period)"); a DataFrame with columns
+    indicator, name, unit, polarity (optional short_name, source); a mapping of indicator id to
+    a mapping/object with those attributes (e.g. ``Catalog.indicators``, whose ``source`` is
+    then the source id); or None. Indicators without information get their id as name, no
+    unit and polarity "none".
     """
     records: dict[str, dict[str, str]] = {}
+    if hasattr(info, "indicators") and hasattr(info, "sources"):
+        info = catalog_info_frame(info)
     if isinstance(info, pd.DataFrame):
         require_columns(info, ("indicator",), "indicator information")
         for row in info.to_dict("records"):

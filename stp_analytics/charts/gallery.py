@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from stp_analytics.charts.base import Chart, atomic_write_bytes
+from stp_analytics.charts.data import catalog_info_frame
 from stp_analytics.errors import StpPacksError
 
 DEFAULT_OUT_DIR = "gallery"
@@ -40,20 +41,12 @@ class GalleryItem:
 
 
 def catalog_indicator_info(catalog: Any, *, short: bool = False) -> pd.DataFrame:
-    """indicator, name, unit, polarity, source (publisher and period), multiplier, statistic,
-    gap."""
-    rows = []
-    for indicator_id, indicator in catalog.indicators.items():
-        source = catalog.sources.get(indicator.source) if indicator.source else None
-        origin = f"{source.publisher} ({source.period})" if source is not None else ""
-        rows.append({
-            "indicator": indicator_id,
-            "name": (indicator.short_name or indicator.name) if short else indicator.name,
-            "unit": indicator.unit, "polarity": indicator.polarity, "source": origin,
-            "multiplier": indicator.multiplier, "statistic": indicator.statistic,
-            "gap": indicator.gap,
-        })
-    return pd.DataFrame(rows)
+    """The catalogue's indicator information (``data.catalog_info_frame``); ``short=True``
+    puts the short names in the ``name`` column (for small panels and table headers)."""
+    info = catalog_info_frame(catalog)
+    if short:
+        info["name"] = info["short_name"]
+    return info
 
 
 def _eligible(store: pd.DataFrame, area_code: str, info: pd.DataFrame) -> dict[str, list[str]]:

@@ -88,7 +88,7 @@ def prepare_heatmap_data(
                                   column="area_code")
     info = indicator_info_table(indicator_info, wanted)
     return HeatmapData(comparisons=table, area_names=names.loc[table.index],
-                       indicator_names=info["name"], periods=pd.Series(periods),
+                       indicator_names=info["short_name"], periods=pd.Series(periods),
                        highlight=highlight, source=source_text(info, None))
 
 
