@@ -118,3 +118,28 @@ def test_no_change_rebuild_executes_nothing(tmp_path, monkeypatch):
     html[0].write_text("tampered")
     repaired = runner.build(runner.with_overrides(config, parameters={"years": 5}))
     assert [o.status for o in repaired.outcomes] == ["built", "skipped"]
+
+
+@pytest.mark.slow
+def test_three_gaps_pack_builds_for_three_footprints(tmp_path):
+    """The real pack, end to end: store built once, three footprints, HTML + PDF + index."""
+    from pypdf import PdfReader
+
+    from stp_analytics import render
+
+    config = runner.BuildConfig(areas=("E54000005", "Greater Manchester", "E54000010"),
+                                out_dir=tmp_path / "out", workers=2, progress=False)
+    result = runner.build(config)
+    assert result.exit_code == 0, runner.summary_lines(result)
+    assert [o.area_code for o in result.outcomes] == ["E54000005", "E54000007", "E54000010"]
+    pack_dir = tmp_path / "out" / "three_gaps"
+    for outcome in result.outcomes:
+        document = (pack_dir / outcome.folder / "pack.html").read_text(encoding="utf-8")
+        assert render.external_resources(document) == []
+        for section in ("Summary", "Health and wellbeing gap", "Care and quality gap",
+                        "Finance and efficiency gap", "Annex"):
+            assert f">{section}</a></li>" in document  # in the contents list
+        reader = PdfReader(pack_dir / outcome.folder / "pack.pdf")
+        last = len(reader.pages)
+        assert f"Page {last} of {last}" in reader.pages[-1].extract_text()
+    assert "League heat map" in (pack_dir / "index.html").read_text(encoding="utf-8")
