@@ -146,3 +146,12 @@ def test_charts_package_import_is_lazy_and_drawing_never_needs_pyplot():
     assert callable(charts.plot_spine)
     with pytest.raises(AttributeError):
         charts.not_a_chart  # noqa: B018
+
+
+def test_axis_label_keeps_the_unit_visible():
+    from stp_analytics.charts.base import axis_label
+
+    label = axis_label("A very long indicator name that goes on and on and on", "% of people")
+    name_line, unit_line = label.split("\n")
+    assert unit_line == "(% of people)" and len(name_line) <= 34
+    assert axis_label("Short") == "Short"

@@ -196,10 +196,13 @@ def add_source_line(
         )
 
 
-def axis_label(name: str, unit: str = "") -> str:
-    """An axis title: the name with its unit in brackets, at most two short lines."""
-    text = f"{name} ({unit})" if unit else str(name)
-    return wrap(shorten(text, 84), 42)
+def axis_label(name: str, unit: str = "", *, vertical: bool = True) -> str:
+    """An axis title in two lines that fit the axis: the name, then the unit in brackets
+    (shorter lines for a vertical axis, which is shorter than the chart is wide)."""
+    width = 34 if vertical else 60
+    if not unit:
+        return wrap(shorten(name, 2 * width), width)
+    return f"{shorten(name, width)}\n({shorten(unit, width - 2)})"
 
 
 def shorten(text: str, width: int) -> str:

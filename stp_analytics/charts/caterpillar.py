@@ -159,7 +159,7 @@ def plot_caterpillar(
                          zorder=4, gid="caterpillar-highlight")
         axes.set_ylim(-0.7, len(data) - 0.3)
         unit = attrs.get("unit", "")
-        axes.set_xlabel(axis_label(str(attrs.get("name")), unit))
+        axes.set_xlabel(axis_label(str(attrs.get("name")), unit, vertical=False))
         axes.xaxis.grid(True)
         axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16 if len(y) < 20 else -0.05),
                     ncol=4, fontsize=6.5)
