@@ -161,8 +161,7 @@ def plot_caterpillar(
         unit = attrs.get("unit", "")
         axes.set_xlabel(axis_label(str(attrs.get("name")), unit, vertical=False))
         axes.xaxis.grid(True)
-        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16 if len(y) < 20 else -0.05),
-                    ncol=4, fontsize=6.5)
+        axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=6.5)
         chart = finish_chart(
             figure, axes, owns_figure=owns, palette=colours, data=data,
             title=title or (f"{attrs.get('name')}, {attrs.get('period')}: "
