@@ -68,11 +68,13 @@ def _eligible(store: pd.DataFrame, area_code: str, info: pd.DataFrame) -> dict[s
     with_counts = {i for i, n in counted.groupby("indicator")["area_code"].nunique().items()
                    if n > 2}
     present = set(own["indicator"])
+    judged = set(latest.loc[latest["comparison"].isin(
+        ["Better", "Similar", "Worse", "Higher", "Lower"]), "indicator"])
     rates = [i for i in order if i in present and meta.loc[i, "statistic"] != "count"]
     catalogue = [i for i in meta.index if i in present and meta.loc[i, "statistic"] != "count"]
     return {
         "spine": [i for i in catalogue if meta.loc[i, "gap"] == "health"],
-        "heatmap": catalogue,
+        "heatmap": [i for i in catalogue if i in judged],
         "spc": sorted((i for i in rates if i in spc), key=lambda i: i not in targets),
         "funnel": [i for i in rates if i in with_counts
                    and meta.loc[i, "statistic"] == "proportion"],

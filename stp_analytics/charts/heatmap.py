@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from stp_analytics.charts.base import Chart, figure_and_axes, finish_chart, wrap
+from stp_analytics.charts.base import Chart, figure_and_axes, finish_chart, shorten
 from stp_analytics.charts.data import (
     indicator_info_table,
     require_columns,
@@ -148,7 +148,7 @@ def plot_heatmap(
                         edgecolors="white", linewidth=0.6, gid="heatmap-cells")
         _draw_codes(axes, table, colours)
         axes.set_xticks(np.arange(n_cols) + 0.5, [
-            wrap(f"{data.indicator_names[i]} ({data.periods[i]})", 22) for i in table.columns],
+            shorten(f"{data.indicator_names[i]} ({data.periods[i]})", 36) for i in table.columns],
             )
         axes.xaxis.tick_top()
         axes.set_yticks(np.arange(n_rows) + 0.5, [
@@ -167,7 +167,7 @@ def plot_heatmap(
         handles = [Patch(facecolor=colours.comparison_colour(c), edgecolor=colours.nhs_dark_grey,
                          label=f"{colours.comparison_code(c)}  {c}") for c in COMPARISON_LABELS]
         axes.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.005),
-                    ncol=len(handles), fontsize=6)
+                    ncol=3, fontsize=6)
         chart = finish_chart(
             figure, axes, owns_figure=owns, palette=colours, data=data,
             title=title or "League table: every area compared with England",
