@@ -20,10 +20,12 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-
-import nbformat
+from typing import TYPE_CHECKING
 
 from stp_analytics import __version__, paths
+
+if TYPE_CHECKING:
+    import nbformat
 
 #: the nbconvert template folder name under packs/templates/
 TEMPLATE_NAME = "stp_pack"
