@@ -120,8 +120,9 @@ def prepare_spine_data(
         )
     wanted = sorted(set(area_rows["indicator"])) if indicators is None else list(indicators)
     info = indicator_info_table(indicator_info, wanted)
-    relevant = store[store["indicator"].isin(wanted) & (store["sex"] == sex)
-                     & store["area_role"].isin(("area", "england"))]
+    columns = [c for c in (*_NEEDED, "period_start", "england_value") if c in store.columns]
+    relevant = store.loc[store["indicator"].isin(wanted) & (store["sex"] == sex)
+                         & store["area_role"].isin(("area", "england")), columns]
     groups = dict(tuple(relevant.groupby("indicator", sort=False)))
     rows = [
         _spine_row(groups.get(indicator, relevant.iloc[:0]), area_code, indicator,
