@@ -317,7 +317,10 @@ def build_pack(task: PackTask) -> PackOutcome:
                     log_lines.append(f"attempt 1: kernel failed ({error}); retrying once")
                     continue
                 kind = "kernel died or failed to start" if _is_kernel_failure(error) else "error"
+                if isinstance(error, TimeoutError):
+                    kind = f"a cell ran longer than the {task.timeout:.0f} s timeout"
                 outcome.error = f"{kind} (attempt {attempt}): {type(error).__name__}: {error}"
+                _keep_failed(scratch, area_dir)
                 log_lines.append(f"FAILED: {outcome.error}")
                 log_lines.append(traceback.format_exc())
                 break

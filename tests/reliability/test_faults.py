@@ -109,6 +109,19 @@ def test_interrupted_build_leaves_no_partial_files_and_next_build_finishes(tmp_p
     assert not list(out.rglob("*.tmp-*"))
 
 
+@pytest.mark.slow
+def test_cell_running_past_the_timeout_is_stopped_and_reported(tmp_path):
+    config = text_config(tmp_path, areas=helpers.AREAS[:1], timeout=3,
+                         parameters={"sleep_s": 30.0})
+    started = time.monotonic()
+    result = runner.build(config)
+    assert time.monotonic() - started < 25
+    outcome = result.outcomes[0]
+    assert outcome.status == "failed" and result.exit_code == 1
+    assert "longer than the 3 s timeout" in outcome.error
+    assert not (tmp_path / "out" / "text" / outcome.folder / "pack.html").exists()
+
+
 def test_second_build_on_same_output_refuses_or_waits(tmp_path):
     config = text_config(tmp_path)
     pack_dir = tmp_path / "out" / "text"
