@@ -113,9 +113,20 @@ def test_expected_charts_have_alt_text(executed: dict, code: str) -> None:
     for kind in ("Spine chart", "SPC chart", "Funnel plot", "Trend chart", "Caterpillar chart",
                  "Bridge chart", "Tornado chart"):
         assert any(alt.startswith(kind) for alt in alts), f"{code}: no {kind} ({len(alts)} images)"
-    assert "not yet available" not in _text(html).replace(
-        "Activity per 1,000 people and its growth against the 1% a year moderation ambition: "
-        "not yet available", "")
+    assert "not yet available" not in _text(html)
+
+
+@pytest.mark.parametrize("code", FOOTPRINTS)
+def test_activity_per_1000_table_matches_the_store(executed: dict, store, code: str) -> None:
+    """The finance section's activity table: one row per complete financial year, and its
+    latest count is the sum of the store's 12 monthly A&E attendances."""
+    text = _text(_section(_html(executed[code]), "Finance and efficiency gap", "Annex"))
+    assert "attendances per 1,000 residents" in text and "Within the ambition" in text
+    rows = store[(store["indicator"] == "ae_attendances_all") & (store["area_code"] == code)
+                 & (store["area_role"] == "area")]
+    last = rows[(rows["period"] >= "2018-04") & (rows["period"] <= "2019-03")]
+    assert len(last) == 12
+    assert f"2018/19 {int(last['value'].sum()):,}" in " ".join(text.split())
 
 
 def _section(text: str, title: str, next_title: str) -> str:

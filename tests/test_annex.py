@@ -1,0 +1,27 @@
+"""Tests for stp_analytics.annex: data-quality notes and the reproducibility block."""
+
+from __future__ import annotations
+
+import re
+
+from pack_fixtures import care_store, lookup_pack, make_pack
+
+from stp_analytics import annex
+
+
+def test_data_quality_notes_aggregate_by_indicator_and_note() -> None:
+    store = care_store()
+    store.loc[store["indicator"] == "diabetes", "approximate"] = True
+    html = str(annex.data_quality_notes(lookup_pack(store)))
+    assert "A&amp;E 4-hour: suppressed: fewer than 10 events (Trust A)." in html
+    assert "Approximate (population-weighted mean" in html and "Diabetes prevalence" in html
+    assert "Districts split between CCGs" in html and "High Peak" in html
+
+
+def test_reproducibility_has_no_timestamps_and_is_stable() -> None:
+    pack = make_pack(care_store())
+    pack.catalog.sources = {}
+    first = str(annex.reproducibility(pack, {"footprint": "E54000007", "x": 0.02}))
+    assert first == str(annex.reproducibility(pack, {"footprint": "E54000007", "x": 0.02}))
+    assert "stp_analytics version" in first and "parameter footprint" in first
+    assert not re.search(r"\d{2}:\d{2}:\d{2}|20\d\d-\d\d-\d\dT", first)
