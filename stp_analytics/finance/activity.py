@@ -35,8 +35,9 @@ ENGLAND_CODE = "E92000001"
 MONTHS_IN_YEAR = 12
 PER = 1000.0
 POPULATION_SOURCE = (
-    "ONS mid-year population estimates (mid-year of the calendar year the financial year starts "
-    "in), apportioned to the area by its districts' share of population"
+    "the ONS mid-year population estimate for the calendar year in which the financial year "
+    "starts (mid-2016 for 2016/17), apportioned to the area by its districts' share of "
+    "population; England's is the sum of its districts"
 )
 COLUMNS: tuple[str, ...] = (
     "indicator", "area_code", "area_name", "financial_year", "months", "count", "population",
