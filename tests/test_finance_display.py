@@ -78,7 +78,7 @@ def test_activity_one_year_and_missing_population() -> None:
     table = _table().iloc[[0, 2]].reset_index(drop=True)
     html = str(finance_display.activity_html(table, CATALOG, "E54000001", 0.01,
                                              indicators=("ae",)))
-    assert "there is no earlier complete financial year to show growth." in html
+    assert "growth on the previous financial year cannot be shown (no complete year" in html
     table.loc[0, ["population", "per_1000"]] = math.nan
     html = str(finance_display.activity_html(table, CATALOG, "E54000001", 0.01,
                                              indicators=("ae",)))
