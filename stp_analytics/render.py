@@ -59,6 +59,11 @@ class PageContext:
     area_label: str = "Footprint"
 
 
+def sentence_case(text: str) -> str:
+    """First letter upper case, the rest untouched ("footprint" -> "Footprint", "CCG" stays)."""
+    return text[:1].upper() + text[1:]
+
+
 def templates_dir() -> Path:
     """The folder with the nbconvert template, the pack CSS and the index template."""
     return paths.packs_dir() / "templates"
@@ -335,7 +340,7 @@ def league_heatmap(store_path: Path, area_set: str, catalog_path: Path | None = 
 
 def render_index(
     *, title: str, entries: dict, store_path: Path, area_set: str, area_label: str = "footprint",
-    catalog_path: Path | None = None,
+    area_label_plural: str = "footprints", catalog_path: Path | None = None,
 ) -> str:
     """The national overview page (static HTML, every value escaped by Jinja2)."""
     import jinja2
@@ -364,8 +369,8 @@ def render_index(
         title=title,
         areas=areas,
         area_set=area_set,
-        area_label=area_label.capitalize(),
-        area_label_plural=f"{area_label}s",
+        area_label=sentence_case(area_label),
+        area_label_plural=area_label_plural,
         heatmap_html=heatmap_html,
         heatmap_note=heatmap_note,
         css=_pack_css(str(templates_dir())),

@@ -394,17 +394,6 @@ def _render_outputs(nb, task: PackTask, area_dir: Path, nbformat) -> dict[str, s
 # planning
 
 
-@dataclass(frozen=True)
-class _Plan:
-    spec: packs.PackSpec
-    out_dir: Path
-    pack_dir: Path
-    tasks: list[PackTask]
-    store_path: Path
-    store_hash: str
-    area_label: str
-
-
 def _select_areas(config: BuildConfig):
     """The area table rows to build (all, or those named by code or name), sorted by code."""
     from stp_analytics import geography
@@ -414,7 +403,7 @@ def _select_areas(config: BuildConfig):
     if config.areas:
         wanted = {geography.resolve_area(query, area_set) for query in config.areas}
         table = table[table["area_code"].isin(wanted)].reset_index(drop=True)
-    return table, area_set.label
+    return table, (area_set.label, area_set.label_plural)
 
 
 def _store(config: BuildConfig, out_dir: Path) -> Path:
@@ -485,7 +474,9 @@ def plan_build(config: BuildConfig) -> tuple[packs.PackSpec, dict[str, Any], Pat
     return spec, checked, out_dir
 
 
-def _make_tasks(config, spec, checked, out_dir, store, store_hash, table, label) -> list[PackTask]:
+def _make_tasks(
+    config, spec, checked, out_dir, store, store_hash, table, label: tuple[str, str]
+) -> list[PackTask]:
     declared = packs.notebook_parameters(spec.notebook)
     formats = config.formats or spec.formats
     shared = {
@@ -507,7 +498,7 @@ def _make_tasks(config, spec, checked, out_dir, store, store_hash, table, label)
             area_name=str(row.area_name),
             data_period=periods.get(code, "not stated"),
             region_name=str(getattr(row, "region_name", "") or ""),
-            area_label=str(label).capitalize(),
+            area_label=render.sentence_case(label[0]),
         )
         key = {**shared, "parameters": {k: v for k, v in parameters.items() if k != "store_path"},
                "context": asdict(context)}
@@ -727,7 +718,7 @@ def build(config: BuildConfig) -> BuildResult:
 
 
 def write_index(pack_dir: Path, spec, manifest: dict, store: Path, store_hash: str,
-                config: BuildConfig, label: str) -> Path:
+                config: BuildConfig, label: tuple[str, str]) -> Path:
     """The national overview page: league heat map and links to every pack (static HTML).
 
     Skipped when its inputs (manifest entries, store, templates, library) and the file on disk
@@ -744,7 +735,8 @@ def write_index(pack_dir: Path, spec, manifest: dict, store: Path, store_hash: s
         return path
     document = render.render_index(
         title=spec.title, entries=manifest["packs"], store_path=store,
-        area_set=config.area_set, area_label=label, catalog_path=config.catalog_path,
+        area_set=config.area_set, area_label=label[0], area_label_plural=label[1],
+        catalog_path=config.catalog_path,
     ).encode("utf-8")
     write_atomic(path, document)
     manifest["index"] = {"input_hash": digest, "sha256": hashlib.sha256(document).hexdigest()}
