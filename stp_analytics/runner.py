@@ -32,7 +32,6 @@ import re
 import shutil
 import signal
 import sys
-import tempfile
 import threading
 import time
 import traceback
@@ -216,30 +215,35 @@ def _is_kernel_failure(error: BaseException) -> bool:
 
 
 @contextlib.contextmanager
-def _kernel_surroundings(log_path: Path, work_dir: Path) -> Iterator[None]:
-    """In a pool worker (one task at a time): the kernel's stderr goes to the pack log and its
-    temp folder (TMPDIR) is the pack's work folder, so a notebook writing "temporary" files
-    writes nothing outside the output folder (the work folder is removed afterwards)."""
+def _stderr_to(log_path: Path) -> Iterator[None]:
+    """In a pool worker (one task at a time), send this process's and its kernel's stderr to
+    the pack log, so kernel warnings never reach the terminal."""
     if not executors.IN_POOL_WORKER:
         yield
         return
-    tempfile.gettempdir()  # fix this process's own temp folder before TMPDIR changes
     sys.stderr.flush()
     saved = os.dup(2)
-    saved_tmpdir = os.environ.get("TMPDIR")
     with open(log_path, "ab") as log:
         os.dup2(log.fileno(), 2)
-    os.environ["TMPDIR"] = str(work_dir)
     try:
         yield
     finally:
         sys.stderr.flush()
         os.dup2(saved, 2)
         os.close(saved)
-        if saved_tmpdir is None:
-            os.environ.pop("TMPDIR", None)
-        else:
-            os.environ["TMPDIR"] = saved_tmpdir
+
+
+def _kernel_manager_class(work_dir: Path) -> type:
+    """A kernel manager whose kernel gets ``TMPDIR=<work_dir>``: a notebook that writes
+    "temporary" files writes them inside the output folder (the work folder is removed after
+    the run). Set on the kernel's own environment, so it is safe in threaded dask workers."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    async def launch(self, kernel_cmd, **kw):
+        kw["env"] = {**(kw.get("env") or os.environ), "TMPDIR": str(work_dir)}
+        return await AsyncKernelManager._async_launch_kernel(self, kernel_cmd, **kw)
+
+    return type("PackKernelManager", (AsyncKernelManager,), {"_async_launch_kernel": launch})
 
 
 def _execute(task: PackTask, scratch: Path, work_dir: Path):
@@ -259,6 +263,7 @@ def _execute(task: PackTask, scratch: Path, work_dir: Path):
         shutdown_kernel="immediate",
         record_timing=False,
         extra_arguments=KERNEL_EXTRA_ARGUMENTS,
+        kernel_manager_class=_kernel_manager_class(work_dir),
         resources={"metadata": {"path": str(work_dir)}},
     )
 
@@ -304,7 +309,7 @@ def build_pack(task: PackTask) -> PackOutcome:
         for attempt in (1, 2):
             outcome.attempts = attempt
             try:
-                with _kernel_surroundings(log_temp, work_dir):
+                with _stderr_to(log_temp):
                     nb = _execute(task, scratch, work_dir)
                 break
             except PapermillExecutionError as error:
