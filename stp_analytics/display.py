@@ -22,7 +22,24 @@ from stp_analytics import narrative
 from stp_analytics.errors import StpPacksError
 
 LOGGER = logging.getLogger(__name__)
+NOTEBOOK_LOG = "stp-packs-notebook.log"
 NOT_AVAILABLE = "not yet available for this area"
+
+def quiet_notebook(log_dir: str | None = None) -> str:
+    """Send the pack's log and warnings to ``<log_dir>/stp-packs-notebook.log``, not the pack.
+
+    ``log_dir`` defaults to the temp folder, which a build points at the pack's own work folder
+    (so a build writes nothing outside its output directory). Returns the log file's path.
+    """
+    import tempfile
+    import warnings
+    from pathlib import Path
+
+    path = Path(log_dir or tempfile.gettempdir()) / NOTEBOOK_LOG
+    warnings.filterwarnings("ignore")
+    logging.basicConfig(filename=path, level=logging.INFO, force=True)
+    return str(path)
+
 
 TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("indicator", "Indicator"),

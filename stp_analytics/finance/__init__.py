@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from stp_analytics.finance.assumptions import (
     FinanceAssumptions,
+    assumption_specs,
     assumptions_table,
     default_assumptions,
     parse_parameter_pairs,
@@ -37,6 +38,7 @@ __all__ = [
     "FinanceAssumptions",
     "FinanceResult",
     "area_baseline",
+    "assumption_specs",
     "assumptions_table",
     "bridge_table",
     "data_caveats",
