@@ -50,6 +50,7 @@ def executed_notebook() -> nbformat.NotebookNode:
     return nb
 
 
+@pytest.mark.reliability
 def test_html_has_no_code_no_stderr_and_a_contents_list():
     document = render.render_html(executed_notebook(), CONTEXT)
     assert "secret_source_code" not in document
@@ -73,6 +74,7 @@ def test_html_has_no_code_no_stderr_and_a_contents_list():
     ('<a href="javascript:steal()">x</a>', "javascript:"),
     ('<div style="background-image: url(https://t.test/p.gif)">x</div>', "t.test"),
 ])
+@pytest.mark.reliability
 def test_sanitiser_removes_scripts_and_external_resources(hostile, gone):
     cleaned = render.sanitize_html(f"<html><body>{hostile}</body></html>")
     assert gone not in cleaned
@@ -104,6 +106,7 @@ def test_pdf_is_a4_numbered_and_byte_identical():
 
 
 @pytest.mark.slow
+@pytest.mark.reliability
 def test_every_built_html_is_static_and_every_pdf_a4_with_page_numbers():
     pack_dir, result = helpers.shared_build()
     htmls = sorted(pack_dir.glob("*/pack.html")) + [pack_dir / "index.html"]

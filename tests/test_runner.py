@@ -72,6 +72,7 @@ def test_three_area_build_end_to_end():
 
 
 @pytest.mark.slow
+@pytest.mark.reliability
 def test_failure_is_isolated_and_reported(tmp_path, capsys):
     store = helpers.make_store(tmp_path / "store.parquet")
     out = tmp_path / "out"
