@@ -11,16 +11,15 @@ Skips when Chromium is missing, unless ``STP_REQUIRE_BROWSER=1`` (set by .ci/run
 from __future__ import annotations
 
 import base64
-import importlib.util
 import json
 import os
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from build_fixtures import helpers
 
 pytestmark = [pytest.mark.browser, pytest.mark.reliability, pytest.mark.slow]
 
@@ -29,18 +28,6 @@ BROWSER_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
                  "--disable-sync", "--hide-scrollbars", "--remote-debugging-pipe"]
 IMAGES_LOADED = ("(() => { const imgs = Array.from(document.images); return {count: imgs.length, "
                  "broken: imgs.filter(i => !(i.complete && i.naturalWidth > 0)).length}; })()")
-
-
-def load_helpers():
-    """tests/fixtures/notebooks/pack_build.py, loaded once per session."""
-    name = "stp_pack_build_helpers"
-    if name not in sys.modules:
-        path = Path(__file__).resolve().parent / "fixtures" / "notebooks" / "pack_build.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
 
 
 def chromium_path() -> str:
@@ -150,7 +137,7 @@ def open_page(tools: DevTools, path: Path, screenshot: Path) -> tuple[dict, list
 
 def test_index_and_pack_load_every_image_and_nothing_from_the_network(tmp_path):
     executable = chromium_path()
-    pack_dir, result = load_helpers().shared_build()
+    pack_dir, result = helpers.shared_build()
     assert result.exit_code == 0
     pages = [pack_dir / "index.html", sorted(pack_dir.glob("*/pack.html"))[0]]
     tools = DevTools(executable, tmp_path / "profile")

@@ -292,6 +292,14 @@ def test_resolve_area_unknown_lists_the_three_closest():
     assert message.count("(E54") == 3
 
 
+def test_unknown_code_suggests_the_closest_codes():
+    with pytest.raises(UnknownAreaError) as caught:
+        geography.resolve_area("E540000077")  # one digit too many
+    message = str(caught.value)
+    assert "closest: Greater Manchester (E54000007)" in message
+    assert message.count("(E54") == 3
+
+
 def test_resolve_area_ambiguous_lists_the_candidates():
     with pytest.raises(UnknownAreaError, match="matches 5 footprints") as caught:
         geography.resolve_area("london")

@@ -2,32 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import re
-import sys
-from pathlib import Path
 
 import nbformat
 import pytest
+from build_fixtures import helpers
 from pypdf import PdfReader
 
 from stp_analytics import render
 
-
-def load_helpers():
-    """tests/fixtures/notebooks/pack_build.py, loaded once per session."""
-    name = "stp_pack_build_helpers"
-    if name not in sys.modules:
-        path = Path(__file__).resolve().parent / "fixtures" / "notebooks" / "pack_build.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-helpers = load_helpers()
 PIXEL = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9aw"
          "AAAABJRU5ErkJggg==")
 CONTEXT = render.PageContext(title="Three gaps", area_code="E54000005",

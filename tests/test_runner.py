@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
-from pathlib import Path
 
 import pytest
+from build_fixtures import helpers
 
 from stp_analytics import cli, runner
-
-
-def load_helpers():
-    """tests/fixtures/notebooks/pack_build.py, loaded once per session."""
-    name = "stp_pack_build_helpers"
-    if name not in sys.modules:
-        path = Path(__file__).resolve().parent / "fixtures" / "notebooks" / "pack_build.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-helpers = load_helpers()
 
 
 def test_slugify_and_atomic_write(tmp_path):

@@ -60,8 +60,14 @@ def resolve_area(query: str, area_set: str | AreaSet = "stp2017") -> str:
             f"{query!r} matches {len(containing)} {areas_of_set.label_plural} in "
             f"{areas_of_set.name}: {candidates}. Give more of the name or the code."
         )
-    closest = difflib.get_close_matches(wanted, list(names), n=CLOSEST, cutoff=0.0)
-    suggestions = "; ".join(f"{display[names[name]]} ({names[name]})" for name in closest)
+    compact = wanted.replace(" ", "")
+    if re.fullmatch(r"[a-z]\d{5,10}", compact):  # an ONS-style code: suggest the closest codes
+        closest_codes = difflib.get_close_matches(compact, list(codes), n=CLOSEST, cutoff=0.0)
+        closest = [codes[code] for code in closest_codes]
+    else:
+        closest_names = difflib.get_close_matches(wanted, list(names), n=CLOSEST, cutoff=0.0)
+        closest = [names[name] for name in closest_names]
+    suggestions = "; ".join(f"{display[code]} ({code})" for code in closest)
     raise UnknownAreaError(
         f"no {label} called {query!r} in {areas_of_set.name}; closest: {suggestions}"
     )

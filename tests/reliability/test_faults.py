@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import signal
@@ -12,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from build_fixtures import helpers
 
 from stp_analytics import locking, runner
 from stp_analytics.errors import BuildError
@@ -19,19 +19,6 @@ from stp_analytics.errors import BuildError
 pytestmark = pytest.mark.reliability
 
 
-def load_helpers():
-    """tests/fixtures/notebooks/pack_build.py, loaded once per session."""
-    name = "stp_pack_build_helpers"
-    if name not in sys.modules:
-        path = Path(__file__).resolve().parents[1] / "fixtures" / "notebooks" / "pack_build.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-helpers = load_helpers()
 
 
 def text_config(tmp_path: Path, **changes) -> runner.BuildConfig:

@@ -2,34 +2,20 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
-import sys
 import tempfile
 from pathlib import Path
 
 import nbformat
 import pytest
+from build_fixtures import helpers
 
 from stp_analytics import render, runner
 
 pytestmark = pytest.mark.reliability
 
 
-def load_helpers():
-    """tests/fixtures/notebooks/pack_build.py, loaded once per session."""
-    name = "stp_pack_build_helpers"
-    if name not in sys.modules:
-        path = Path(__file__).resolve().parents[1] / "fixtures" / "notebooks" / "pack_build.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-helpers = load_helpers()
 HOSTILE_NAME = 'Tees <Valley> & "Durham" \'North\''
 
 
