@@ -50,6 +50,18 @@ def test_compact_png_is_smaller_palette_image_and_deterministic():
         assert image.mode == "P" and image.size == (1005, 300)
 
 
+def test_png_is_opaque_rgb_at_the_asked_size_and_dpi():
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(_chart().png_bytes(dpi=100))) as image:
+        assert image.mode == "RGB"  # no alpha channel: one image stream in the PDF, no mask
+        assert image.size == (670, 200)
+        assert tuple(round(d) for d in image.info["dpi"]) == (100, 100)
+        assert image.getpixel((0, 0)) == (255, 255, 255)  # drawn on white
+
+
 def test_dpi_changes_the_image_and_bad_dpi_is_refused():
     chart = _chart()
     assert len(chart.png_bytes(dpi=60)) < len(chart.png_bytes(dpi=150))

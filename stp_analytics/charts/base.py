@@ -4,7 +4,8 @@ A Chart holds a matplotlib Figure with its title, alt text (the chart's message,
 ``alt`` attribute) and source line. Figures are made with ``matplotlib.figure.Figure`` on the Agg
 canvas directly, never through pyplot, so charts need no display, leave the caller's backend
 alone (notebooks keep their inline backend) and leak no global figure state. PNG output is
-deterministic: fixed style (DejaVu Sans, fixed ``svg.hashsalt``), no ``Software`` metadata.
+deterministic: fixed style (DejaVu Sans, fixed ``svg.hashsalt``), an RGB image written by Pillow
+with no text metadata.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
 #: Height of the band under a figure that holds the source line, in inches.
 SOURCE_BAND_IN: float = 0.24
 DEFAULT_DPI: int = 150
-PNG_METADATA: dict[str, Any] = {"Software": None}
 
 
 @dataclass
@@ -46,25 +46,36 @@ class Chart:
     def png_bytes(self, dpi: int = DEFAULT_DPI, *, compact: bool = False) -> bytes:
         """The chart as PNG bytes; the same figure always gives the same bytes.
 
-        ``compact=True`` stores a 256-colour palette image (about a third of the size, for
-        files committed to the repository or embedded many times); charts use few colours.
+        The PNG is RGB on white, without an alpha channel: charts are opaque, and an RGB image
+        goes into a PDF as one compressed stream where an RGBA one needs a second (its mask), so
+        the PDF renders faster and is smaller. ``compact=True`` stores a 256-colour palette image
+        (about a third of the size, for files committed to the repository); charts use few
+        colours.
         """
         if dpi <= 0:
             raise ParameterError(f"dpi: expected a positive number, got {dpi!r}")
-        buffer = io.BytesIO()
-        with style_context():
-            self.figure.savefig(
-                buffer, format="png", dpi=dpi, metadata=PNG_METADATA, facecolor="white"
-            )
-        if not compact:
-            return buffer.getvalue()
         from PIL import Image
 
-        with Image.open(io.BytesIO(buffer.getvalue())) as image:
-            palette_image = image.convert("RGB").quantize(colors=256, dither=Image.Dither.NONE)
-        compact_buffer = io.BytesIO()
-        palette_image.save(compact_buffer, format="png")
-        return compact_buffer.getvalue()
+        image = self._rgb_image(dpi)
+        if compact:
+            image = image.quantize(colors=256, dither=Image.Dither.NONE)
+        buffer = io.BytesIO()
+        image.save(buffer, format="png", dpi=(dpi, dpi))
+        return buffer.getvalue()
+
+    def _rgb_image(self, dpi: int) -> Any:
+        """The figure drawn at ``dpi`` on white, as a Pillow RGB image."""
+        from PIL import Image
+
+        buffer = io.BytesIO()
+        with style_context():
+            self.figure.savefig(buffer, format="rgba", dpi=dpi, facecolor="white")
+        raw = buffer.getvalue()
+        # Agg's canvas is the figure size times the dpi, truncated (as matplotlib sizes it)
+        size = (int(self.figure.get_figwidth() * dpi), int(self.figure.get_figheight() * dpi))
+        if len(raw) != size[0] * size[1] * 4:
+            raise RuntimeError(f"chart {self.title!r}: drawn {len(raw)} bytes, expected {size}")
+        return Image.frombuffer("RGBA", size, raw, "raw", "RGBA", 0, 1).convert("RGB")
 
     def data_uri(self, dpi: int = DEFAULT_DPI) -> str:
         """The PNG as a ``data:`` URI, for self-contained HTML."""
