@@ -62,6 +62,20 @@ def test_png_is_opaque_rgb_at_the_asked_size_and_dpi():
         assert image.getpixel((0, 0)) == (255, 255, 255)  # drawn on white
 
 
+def test_png_of_a_figure_whose_size_times_dpi_is_not_whole():
+    """6.7 x 7.58 in at 150 dpi: 7.58 * 150 is 1136.999... in floating point, 1137 pixels."""
+    import io
+
+    from PIL import Image
+
+    chart = _chart()
+    chart.figure.set_size_inches(6.7, 7.58)
+    own_dpi = chart.figure.dpi
+    with Image.open(io.BytesIO(chart.png_bytes(dpi=150))) as image:
+        assert image.size == (1005, 1137) and image.mode == "RGB"
+    assert chart.figure.dpi == own_dpi  # drawing at 150 dpi leaves the figure's own dpi alone
+
+
 def test_dpi_changes_the_image_and_bad_dpi_is_refused():
     chart = _chart()
     assert len(chart.png_bytes(dpi=60)) < len(chart.png_bytes(dpi=150))

@@ -68,14 +68,15 @@ class Chart:
         from PIL import Image
 
         buffer = io.BytesIO()
-        with style_context():
-            self.figure.savefig(buffer, format="rgba", dpi=dpi, facecolor="white")
-        raw = buffer.getvalue()
-        # Agg's canvas is the figure size times the dpi, truncated (as matplotlib sizes it)
-        size = (int(self.figure.get_figwidth() * dpi), int(self.figure.get_figheight() * dpi))
-        if len(raw) != size[0] * size[1] * 4:
-            raise RuntimeError(f"chart {self.title!r}: drawn {len(raw)} bytes, expected {size}")
-        return Image.frombuffer("RGBA", size, raw, "raw", "RGBA", 0, 1).convert("RGB")
+        original_dpi = self.figure.dpi
+        try:
+            self.figure.dpi = dpi  # so that the canvas reports the size savefig draws at
+            with style_context():
+                self.figure.savefig(buffer, format="rgba", dpi=dpi, facecolor="white")
+            size = self.figure.canvas.get_width_height(physical=True)
+        finally:
+            self.figure.dpi = original_dpi
+        return Image.frombuffer("RGBA", size, buffer.getvalue(), "raw", "RGBA", 0, 1).convert("RGB")
 
     def data_uri(self, dpi: int = DEFAULT_DPI) -> str:
         """The PNG as a ``data:`` URI, for self-contained HTML."""

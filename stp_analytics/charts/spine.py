@@ -171,7 +171,7 @@ def _draw_header(ax: Axes) -> None:
 
 def _draw_rows(ax: Axes, data: pd.DataFrame, palette: Palette, decimals: int) -> None:
     for y, row in enumerate(data.itertuples(index=False)):
-        ax.text(0, y - 0.17, shorten(row.name, 46), ha="left", va="center", fontsize=6.5,
+        ax.text(0, y - 0.17, shorten(row.name, 46), ha="left", va="center", fontsize=6.3,
                 gid="spine-label", in_layout=False)
         ax.text(0, y + 0.2, shorten(row.unit, 60), ha="left", va="center", fontsize=5.5,
                 color=palette.nhs_dark_grey, gid="spine-unit", in_layout=False)
