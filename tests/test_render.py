@@ -89,6 +89,29 @@ def test_pdf_is_a4_numbered_and_byte_identical():
     assert "Annex" in reader.pages[-1].extract_text()
 
 
+def _page_holding(reader: PdfReader, text: str) -> int:
+    pages = [n for n, page in enumerate(reader.pages) if text in page.extract_text()]
+    assert pages, f"{text!r} is on no page"
+    return pages[0]
+
+
+def test_a_table_caption_stays_with_its_table_and_a_long_table_flows_on():
+    """A caption after most of a page of text moves with the table's first rows; the table
+    breaks between rows, so a table longer than the space left does not leave a blank page."""
+    filler = "\n\n".join(f"Paragraph {n}: " + "words " * 60 for n in range(9))
+    rows = "".join(f"<tr><td>row-{n}</td><td>{n}</td></tr>" for n in range(60))
+    table = (f'<table class="stp-table"><caption>LongTableCaption</caption>'
+             f"<thead><tr><th>Name</th><th>Value</th></tr></thead><tbody>{rows}</tbody></table>")
+    nb = nbformat.v4.new_notebook()
+    code = nbformat.v4.new_code_cell("show(table)")
+    code.outputs = [nbformat.v4.new_output("display_data", data={"text/html": table})]
+    nb.cells = [nbformat.v4.new_markdown_cell(f"## Summary\n\n{filler}"), code]
+    reader = PdfReader(io.BytesIO(render.render_pdf(render.render_html(nb, CONTEXT))))
+    caption_page = _page_holding(reader, "LongTableCaption")
+    assert caption_page == _page_holding(reader, "row-0")
+    assert _page_holding(reader, "row-59") - caption_page <= 2  # flows on: no blank pages
+
+
 @pytest.mark.slow
 @pytest.mark.reliability
 def test_every_built_html_is_static_and_every_pdf_a4_with_page_numbers():
