@@ -25,22 +25,6 @@ LOGGER = logging.getLogger(__name__)
 NOTEBOOK_LOG = "stp-packs-notebook.log"
 NOT_AVAILABLE = "not yet available for this area"
 
-def quiet_notebook(log_dir: str | None = None) -> str:
-    """Send the pack's log and warnings to ``<log_dir>/stp-packs-notebook.log``, not the pack.
-
-    ``log_dir`` defaults to the temp folder, which a build points at the pack's own work folder
-    (so a build writes nothing outside its output directory). Returns the log file's path.
-    """
-    import tempfile
-    import warnings
-    from pathlib import Path
-
-    path = Path(log_dir or tempfile.gettempdir()) / NOTEBOOK_LOG
-    warnings.filterwarnings("ignore")
-    logging.basicConfig(filename=path, level=logging.INFO, force=True)
-    return str(path)
-
-
 TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("indicator", "Indicator"),
     ("period", "Period"),
@@ -225,6 +209,22 @@ def chart_html(chart: Any, *, title: str = "Chart") -> Markup:
     if chart is None:
         return not_supplied(title)
     return Markup(f'<figure class="stp-chart">{chart.img_html()}</figure>')
+
+
+def quiet_notebook(log_dir: str | None = None) -> str:
+    """Send the pack's log and warnings to ``<log_dir>/stp-packs-notebook.log``, not the pack.
+
+    ``log_dir`` defaults to the temp folder, which a build points at the pack's own work folder
+    (so a build writes nothing outside its output directory). Returns the log file's path.
+    """
+    import tempfile
+    import warnings
+    from pathlib import Path
+
+    path = Path(log_dir or tempfile.gettempdir()) / NOTEBOOK_LOG
+    warnings.filterwarnings("ignore")
+    logging.basicConfig(filename=path, level=logging.INFO, force=True)
+    return str(path)
 
 
 def try_chart(title: str, plot: Callable[..., Any], *args: Any, **kwargs: Any) -> Markup:

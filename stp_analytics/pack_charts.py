@@ -8,7 +8,7 @@ never stops the pack.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from markupsafe import Markup
@@ -17,42 +17,27 @@ from stp_analytics import charts
 from stp_analytics.display import try_chart
 from stp_analytics.pack_content import PackContext, indicator_name, with_data
 
-
-def _trend(pack: PackContext, indicator: str) -> Any:
-    return charts.plot_trend(charts.prepare_trend_data(
-        pack.store, pack.area_code, indicator, indicator_info=pack.catalog))
-
-
-def _caterpillar(pack: PackContext, indicator: str) -> Any:
-    return charts.plot_caterpillar(charts.prepare_caterpillar_data(
-        pack.store, pack.area_code, indicator, indicator_info=pack.catalog))
-
-
-def _spc(pack: PackContext, indicator: str) -> Any:
-    return charts.plot_spc(charts.prepare_spc_data(
-        pack.store, pack.area_code, indicator, indicator_info=pack.catalog))
-
-
-def _funnel(pack: PackContext, indicator: str) -> Any:
-    return charts.plot_funnel(charts.prepare_funnel_data(
-        pack.store, indicator, pack.area_code, indicator_info=pack.catalog))
-
-
-#: section setting (in ``packs/<pack>.yml``) -> how one indicator's chart is drawn
-INDICATOR_CHARTS: dict[str, Callable[[PackContext, str], Any]] = {
-    "trends": _trend,
-    "variation": _caterpillar,
-    "spc": _spc,
-    "funnel": _funnel,
+#: section setting (in ``packs/<pack>.yml``) -> the chart functions (names in
+#: :mod:`stp_analytics.charts`) that prepare one indicator's data from the store and draw it
+INDICATOR_CHARTS: dict[str, tuple[str, str]] = {
+    "trends": ("prepare_trend_data", "plot_trend"),
+    "variation": ("prepare_caterpillar_data", "plot_caterpillar"),
+    "spc": ("prepare_spc_data", "plot_spc"),
+    "funnel": ("prepare_funnel_data", "plot_funnel"),
 }
+
+
+def _draw(pack: PackContext, kind: str, indicator: str) -> Any:
+    prepare, plot = (getattr(charts, name) for name in INDICATOR_CHARTS[kind])
+    return plot(prepare(pack.store, area_code=pack.area_code, indicator=indicator,
+                        indicator_info=pack.catalog))
 
 
 def indicator_chart(pack: PackContext, kind: str, indicator: str) -> Markup:
     """One indicator's chart of ``kind`` (a key of :data:`INDICATOR_CHARTS`) as HTML."""
     if kind not in INDICATOR_CHARTS:
         raise ValueError(f"chart kind {kind!r}: expected one of {', '.join(INDICATOR_CHARTS)}")
-    draw = INDICATOR_CHARTS[kind]
-    return try_chart(indicator_name(pack, indicator), draw, pack, indicator)
+    return try_chart(indicator_name(pack, indicator), _draw, pack, kind, indicator)
 
 
 def indicator_charts(pack: PackContext, section: str, kind: str) -> list[Markup]:
