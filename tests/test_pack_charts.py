@@ -8,6 +8,7 @@ from pack_fixtures import GM, care_store, make_pack
 from store_factory import make_store
 
 from stp_analytics import pack_charts
+from stp_analytics.display import NOT_AVAILABLE
 
 
 def _trend_pack():
@@ -42,4 +43,4 @@ def test_finance_charts_without_a_model_result_show_a_notice() -> None:
     pack = make_pack(care_store())
     for chart in (pack_charts.bridge_chart(pack, None), pack_charts.tornado_chart(pack, None)):
         assert "<img" not in chart
-        assert "not" in chart  # "not yet available" / "data not supplied"
+        assert NOT_AVAILABLE in chart  # no model result: the chart cannot be drawn
