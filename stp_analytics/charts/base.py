@@ -67,16 +67,23 @@ class Chart:
         """The figure drawn at ``dpi`` on white, as a Pillow RGB image."""
         from PIL import Image
 
-        buffer = io.BytesIO()
-        original_dpi = self.figure.dpi
+        figure = self.figure
+        original_dpi, original_face = figure.dpi, figure.get_facecolor()
         try:
-            self.figure.dpi = dpi  # so that the canvas reports the size savefig draws at
+            figure.dpi = dpi
+            figure.set_facecolor("white")
             with style_context():
-                self.figure.savefig(buffer, format="rgba", dpi=dpi, facecolor="white")
-            size = self.figure.canvas.get_width_height(physical=True)
+                # One draw on the figure's own Agg canvas: the layout engine runs inside it with
+                # the renderer that then draws, so text is measured once. ``savefig`` draws the
+                # whole figure twice (a layout pass, then the real one) for the same pixels.
+                canvas = figure.canvas
+                canvas.draw()
+                size = canvas.get_width_height(physical=True)
+                pixels = bytes(canvas.buffer_rgba())
         finally:
-            self.figure.dpi = original_dpi
-        return Image.frombuffer("RGBA", size, buffer.getvalue(), "raw", "RGBA", 0, 1).convert("RGB")
+            figure.dpi = original_dpi
+            figure.set_facecolor(original_face)
+        return Image.frombuffer("RGBA", size, pixels, "raw", "RGBA", 0, 1).convert("RGB")
 
     def data_uri(self, dpi: int = DEFAULT_DPI) -> str:
         """The PNG as a ``data:`` URI, for self-contained HTML."""
