@@ -13,6 +13,7 @@ the same HTML gives the same bytes.
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 import html as html_lib
@@ -288,10 +289,35 @@ def external_resources(document: str) -> list[str]:
     return found
 
 
-def _no_network_fetcher():
-    from weasyprint.urls import URLFetcher
+#: a PNG embedded as a ``data:`` URI in a built pack
+_PNG_DATA_URI = re.compile(r"data:image/png;base64,([A-Za-z0-9+/=]+)")
+_IMAGE_SCHEME = "stp-image"
 
-    return URLFetcher(allowed_protocols={"data"})
+
+def _no_network_fetcher(images: dict[str, bytes]):
+    """A WeasyPrint fetcher that serves ``data:`` URIs and the pack's own images, nothing else."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class PackImageFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url in images:
+                return URLFetcherResponse(url, images[url], {"Content-Type": "image/png"})
+            return super().fetch(url, headers)
+
+    return PackImageFetcher(allowed_protocols={"data", _IMAGE_SCHEME})
+
+
+def _images_by_reference(document: str) -> tuple[str, dict[str, bytes]]:
+    """Swap each embedded PNG for a short ``stp-image:N`` reference (decoded once here), so the
+    PDF renderer's HTML parser does not scan megabytes of base64 text."""
+    images: dict[str, bytes] = {}
+
+    def reference(match: re.Match) -> str:
+        key = f"{_IMAGE_SCHEME}:{len(images)}"
+        images[key] = base64.b64decode(match.group(1))
+        return key
+
+    return _PNG_DATA_URI.sub(reference, document), images
 
 
 def render_pdf(document: str) -> bytes:
@@ -299,8 +325,9 @@ def render_pdf(document: str) -> bytes:
     import weasyprint
 
     identifier = hashlib.sha256(document.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    lean, images = _images_by_reference(document)
     return weasyprint.HTML(
-        string=document, base_url=None, url_fetcher=_no_network_fetcher()
+        string=lean, base_url=None, url_fetcher=_no_network_fetcher(images)
     ).write_pdf(pdf_identifier=identifier, custom_metadata=False)
 
 
