@@ -9,6 +9,9 @@
     plus rendering HTML and PDF of that footprint's executed notebook;
 (d) a no-change rebuild (``stp-packs build`` again).
 
+``--compare-exec`` adds (b2): the same build with every kernel started as a new process
+(``STP_PACKS_KERNEL_START=exec``) instead of forked from the pre-imported worker.
+
 Last line: ``naive/build=<x> build/floor=<y> rebuild_s=<z>``. The metric store is built (or
 taken from the cache) before any timing, so every mode reads the same parquet file.
 
@@ -103,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="benchmark only the first N footprints (default: all)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--out", type=Path, default=None, help="work folder (default: temp)")
+    parser.add_argument("--compare-exec", action="store_true",
+                        help="also time the build with kernels started as new processes")
     args = parser.parse_args(argv)
 
     spec = packs.load_pack(args.pack)
@@ -131,15 +136,20 @@ def main(argv: list[str] | None = None) -> int:
     naive_total = naive_seconds / len(sample) * count
     print(f"(a) naive scaled to {count}: {naive_total:.1f} s", flush=True)
 
-    def run_build(force: bool) -> None:
+    def run_build(force: bool, environment: dict | None = None) -> None:
         command = build_command + (["--force"] if force else [])
-        finished = subprocess.run(command, capture_output=True, text=True)
+        finished = subprocess.run(command, capture_output=True, text=True,
+                                  env={**os.environ, **(environment or {})})
         if finished.returncode != 0:
             print(finished.stdout[-2000:], finished.stderr[-2000:])
             raise SystemExit(f"build failed with status {finished.returncode}")
 
     build_seconds = timed(f"(b) stp-packs build --force, {count} footprints",
                           lambda: run_build(True))
+    if args.compare_exec:
+        exec_seconds = timed(f"(b2) the same, kernels started as new processes, {count} footprints",
+                             lambda: run_build(True, {"STP_PACKS_KERNEL_START": "exec"}))
+        print(f"(b2) exec/fork={exec_seconds / build_seconds:.2f}", flush=True)
 
     manifest = runner.read_manifest(out / spec.name / runner.MANIFEST_NAME)["packs"]
     periods = runner.data_periods(store)

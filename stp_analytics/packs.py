@@ -6,6 +6,7 @@ A pack definition is YAML read with ``yaml.safe_load``::
     notebook: notebooks/three_gaps.ipynb     # relative to the project root
     formats: [html, pdf]
     parameters: {demand_growth: 0.03}        # defaults, overridable with ``-p name=value``
+    kernel_preload: package.module:function  # optional; see stp_analytics.kernel_warmup
 
 Parameters are checked against the notebook's ``parameters`` cell (read as
 ``papermill.inspect_notebook`` reads it): an unknown name, a value of the wrong type, or a string
@@ -37,6 +38,9 @@ KNOWN_FORMATS: tuple[str, ...] = ("html", "pdf")
 _SAFE_STRING = re.compile(r"[\w \-.,/&()+:@%£]*")
 _UNSAFE_CHARS = re.compile(r"[\"'\\;`$\x00-\x1f\x7f]")
 
+#: ``package.module:function``
+_CALLABLE_NAME = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*")
+
 #: parameters filled by the runner itself (never from the user)
 RUNNER_PARAMETERS: tuple[str, ...] = (
     "footprint", "area_set", "store_path", "catalog_path", "pack_config",
@@ -53,6 +57,7 @@ class PackSpec:
     parameters: dict[str, Any] = field(default_factory=dict)
     formats: tuple[str, ...] = KNOWN_FORMATS
     source: Path | None = None
+    kernel_preload: str = ""
 
 
 def pack_path(name_or_path: str | Path) -> Path:
@@ -90,6 +95,11 @@ def load_pack(name_or_path: str | Path) -> PackSpec:
     if not notebook.is_file():
         raise ParameterError(f"file {path}: notebook {data['notebook']!r} not found at {notebook}")
     formats = parse_formats(data.get("formats", list(KNOWN_FORMATS)), where=f"file {path}")
+    kernel_preload = data.get("kernel_preload") or ""
+    if kernel_preload and not (isinstance(kernel_preload, str)
+                               and _CALLABLE_NAME.fullmatch(kernel_preload)):
+        raise ParameterError(f"file {path}: key 'kernel_preload' must name a function as "
+                             f"'package.module:function', got {kernel_preload!r}")
     return PackSpec(
         name=path.stem,
         title=data["title"].strip(),
@@ -97,6 +107,7 @@ def load_pack(name_or_path: str | Path) -> PackSpec:
         parameters=dict(parameters),
         formats=formats,
         source=path,
+        kernel_preload=kernel_preload,
     )
 
 

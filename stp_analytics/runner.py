@@ -41,7 +41,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from stp_analytics import __version__, executors, locking, packs, paths, render
+from stp_analytics import __version__, executors, kernel_fork, locking, packs, paths, render
 from stp_analytics.errors import BuildError, ParameterError
 
 MANIFEST_NAME = "manifest.json"
@@ -51,6 +51,8 @@ FAILED_NAME = "failed.ipynb"
 OUTPUT_NAMES = {"ipynb": "pack.ipynb", "html": "pack.html", "pdf": "pack.pdf"}
 _TEMP_MARK = ".tmp-"
 KERNEL_EXTRA_ARGUMENTS = ["--HistoryManager.enabled=False"]
+#: papermill's tag (and, here, the cell id) for the cell of parameters it adds
+INJECTED_TAG = "injected-parameters"
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,7 @@ class PackTask:
     timeout: float
     start_timeout: float
     input_hash: str
+    kernel_preload: str = ""
 
 
 @dataclass
@@ -193,11 +196,14 @@ def _json_bytes(data: Any) -> bytes:
 
 
 def _strip_volatile_metadata(nb) -> None:
-    """Drop timings papermill and nbclient record, so the saved notebook is deterministic."""
+    """Drop timings papermill and nbclient record, and give papermill's injected parameters
+    cell (a random id each run) a fixed id, so the saved notebook is deterministic."""
     papermill_meta = nb.metadata.get("papermill", {})
     for key in ("start_time", "end_time", "duration", "input_path", "output_path"):
         papermill_meta.pop(key, None)
     for cell in nb.cells:
+        if INJECTED_TAG in cell.metadata.get("tags", []):
+            cell["id"] = INJECTED_TAG
         cell.metadata.pop("execution", None)
         cell_meta = cell.metadata.get("papermill")
         if cell_meta is not None:
@@ -233,39 +239,59 @@ def _stderr_to(log_path: Path) -> Iterator[None]:
         os.close(saved)
 
 
-def _kernel_manager_class(work_dir: Path) -> type:
+def _kernel_manager_class(work_dir: Path, standby: kernel_fork.StandbyKernel | None) -> type:
     """A kernel manager whose kernel gets ``TMPDIR=<work_dir>``: a notebook that writes
     "temporary" files writes them inside the output folder (the work folder is removed after
-    the run). Set on the kernel's own environment, so it is safe in threaded dask workers."""
+    the run). Set on the kernel's own environment, so it is safe in threaded dask workers.
+    With a ``standby`` (see :mod:`stp_analytics.kernel_fork`), that forked child becomes the
+    kernel instead of a new process."""
     from jupyter_client.manager import AsyncKernelManager
+    from jupyter_client.provisioning import LocalProvisioner
 
     async def launch(self, kernel_cmd, **kw):
         kw["env"] = {**(kw.get("env") or os.environ), "TMPDIR": str(work_dir)}
-        return await AsyncKernelManager._async_launch_kernel(self, kernel_cmd, **kw)
+        provisioner = self.provisioner
+        if (standby is None or not standby.accepts(kernel_cmd)
+                or not isinstance(provisioner, LocalProvisioner)):
+            return await AsyncKernelManager._async_launch_kernel(self, kernel_cmd, **kw)
+        cwd = str(kw.get("cwd") or os.getcwd())
+        env = {**kw["env"], "JPY_PARENT_PID": str(os.getpid())}  # as jupyter_client sets it
+        process = standby.launch(kernel_cmd, env=env, cwd=cwd)
+        provisioner.process, provisioner.pid, provisioner.pgid = process, process.pid, process.pid
+        provisioner.cwd = cwd
+        self._reconcile_connection_info(provisioner.connection_info)
 
     return type("PackKernelManager", (AsyncKernelManager,), {"_async_launch_kernel": launch})
 
 
-def _execute(task: PackTask, scratch: Path, work_dir: Path):
+def _execute(task: PackTask, scratch: Path, work_dir: Path, log_lines: list[str]):
     """Run the notebook once with papermill in a fresh kernel; return the executed notebook."""
     import papermill
 
-    return papermill.execute_notebook(
-        task.notebook,
-        str(scratch),
-        parameters=task.parameters,
-        kernel_name="python3",
-        progress_bar=False,
-        log_output=False,
-        request_save_on_cell_execute=False,
-        start_timeout=int(task.start_timeout),
-        execution_timeout=int(task.timeout),
-        shutdown_kernel="immediate",
-        record_timing=False,
-        extra_arguments=KERNEL_EXTRA_ARGUMENTS,
-        kernel_manager_class=_kernel_manager_class(work_dir),
-        resources={"metadata": {"path": str(work_dir)}},
-    )
+    standby, note = kernel_fork.standby_kernel(task.notebook, task.kernel_preload,
+                                               task.parameters)
+    if note:
+        log_lines.append(note)
+    try:
+        return papermill.execute_notebook(
+            task.notebook,
+            str(scratch),
+            parameters=task.parameters,
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,
+            start_timeout=int(task.start_timeout),
+            execution_timeout=int(task.timeout),
+            shutdown_kernel="immediate",
+            record_timing=False,
+            extra_arguments=KERNEL_EXTRA_ARGUMENTS,
+            kernel_manager_class=_kernel_manager_class(work_dir, standby),
+            resources={"metadata": {"path": str(work_dir)}},
+        )
+    finally:
+        if standby is not None:
+            standby.discard()
 
 
 def _describe_cell_error(error: Exception) -> str:
@@ -309,8 +335,10 @@ def build_pack(task: PackTask) -> PackOutcome:
         for attempt in (1, 2):
             outcome.attempts = attempt
             try:
+                step_started = time.monotonic()
                 with _stderr_to(log_temp):
-                    nb = _execute(task, scratch, work_dir)
+                    nb = _execute(task, scratch, work_dir, log_lines)
+                log_lines.append(f"executed in {time.monotonic() - step_started:.2f} s")
                 break
             except PapermillExecutionError as error:
                 outcome.error = _describe_cell_error(error)
@@ -330,7 +358,9 @@ def build_pack(task: PackTask) -> PackOutcome:
                 log_lines.append(traceback.format_exc())
                 break
         if nb is not None:
+            step_started = time.monotonic()
             outcome.outputs = _render_outputs(nb, task, area_dir, nbformat)
+            log_lines.append(f"rendered in {time.monotonic() - step_started:.2f} s")
             outcome.status = "built"
             outcome.error = None
             with contextlib.suppress(FileNotFoundError):
@@ -519,6 +549,7 @@ def _make_tasks(
                 timeout=config.timeout,
                 start_timeout=config.start_timeout,
                 input_hash=digest,
+                kernel_preload=spec.kernel_preload,
             )
         )
     return tasks

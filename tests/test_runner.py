@@ -95,8 +95,11 @@ def test_no_change_rebuild_executes_nothing(tmp_path, monkeypatch):
     assert [o.status for o in second.outcomes] == ["skipped", "skipped"]
     assert second.executed == [] and second.exit_code == 0
     assert [p.stat().st_mtime_ns for p in html] == stamps
+    outputs = {path: path.read_bytes() for path in sorted((tmp_path / "out").rglob("pack.*"))}
     forced = runner.build(runner.with_overrides(config, force=True))
     assert [o.status for o in forced.outcomes] == ["built", "built"]
+    # determinism: the re-executed notebooks (with papermill's injected cell) and pages match
+    assert {path: path.read_bytes() for path in outputs} == outputs
     changed = runner.build(runner.with_overrides(config, parameters={"years": 5}))
     assert [o.status for o in changed.outcomes] == ["built", "built"]
     html[0].write_text("tampered")
