@@ -39,6 +39,7 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -184,7 +185,11 @@ class StandbyKernel:
     def __init__(self) -> None:
         command_read, self._command_write = os.pipe()
         self._ready_read, ready_write = os.pipe()
-        pid = os.fork()
+        with warnings.catch_warnings():
+            # Python 3.12+ warns when forking while any thread runs; fork_possible() has checked
+            # that the only other threads are native pools with fork handlers (module notes)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the child, which never returns
             os.close(self._command_write)
             os.close(self._ready_read)
@@ -214,10 +219,14 @@ class StandbyKernel:
         return self.process
 
     def discard(self) -> None:
-        """Stop the child if it never became a kernel; reap it either way."""
+        """Stop the child if it never became a kernel, or its session if the kernel outlived
+        papermill (which normally kills it); reap it either way."""
         self._close_pipes()  # an unlaunched child reads end-of-file and exits
-        if self.process.poll() is None and self.launched:
-            self.process.kill()
+        if self.launched and self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)  # the kernel leads its own session
+            except ProcessLookupError:
+                pass
         self.process.wait()
 
     def _close_pipes(self) -> None:

@@ -145,3 +145,20 @@ def test_standby_that_is_never_used_is_reaped():
     assert standby.process.returncode == 0
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
+
+
+@pytest.mark.skipif(not LINUX, reason="kernels are forked on Linux only")
+def test_launched_kernel_that_outlives_papermill_is_killed_with_its_session(tmp_path):
+    import time
+
+    standby = kernel_fork.StandbyKernel()
+    connection = tmp_path / "kernel.json"
+    standby.launch([sys.executable, "-m", "ipykernel_launcher", "-f", str(connection)],
+                   env={**os.environ, "JPY_PARENT_PID": str(os.getpid())}, cwd=str(tmp_path))
+    deadline = time.monotonic() + 60
+    while not connection.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert connection.exists(), "the forked kernel never wrote its connection file"
+    assert os.getsid(standby.process.pid) == standby.process.pid
+    standby.discard()
+    assert standby.process.returncode == -9
