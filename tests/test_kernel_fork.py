@@ -162,3 +162,19 @@ def test_launched_kernel_that_outlives_papermill_is_killed_with_its_session(tmp_
     assert os.getsid(standby.process.pid) == standby.process.pid
     standby.discard()
     assert standby.process.returncode == -9
+
+
+@pytest.mark.skipif(not LINUX, reason="kernels are forked on Linux only")
+def test_same_pack_bytes_whichever_way_the_kernel_starts(tmp_path, monkeypatch):
+    store = helpers.make_store(tmp_path / "store.parquet")
+    built = {}
+    for mode in ("fork", "exec"):
+        monkeypatch.setenv(kernel_fork.START_MODE_VARIABLE, mode)
+        config = helpers.config(tmp_path / mode, store, areas=helpers.AREAS[:2],
+                                formats=("html",))
+        result = runner.build(config)
+        assert result.exit_code == 0, runner.summary_lines(result)
+        built[mode] = {path.relative_to(tmp_path / mode): path.read_bytes()
+                       for path in sorted((tmp_path / mode).rglob("pack.*"))}
+    assert len(built["fork"]) == 4  # pack.html and pack.ipynb of two areas
+    assert built["fork"] == built["exec"]
