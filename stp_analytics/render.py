@@ -289,8 +289,9 @@ def external_resources(document: str) -> list[str]:
     return found
 
 
-#: a PNG embedded as a ``data:`` URI in a built pack
-_PNG_DATA_URI = re.compile(r"data:image/png;base64,([A-Za-z0-9+/=]+)")
+#: a PNG embedded as a ``data:`` URI in an ``<img src="...">`` of a built pack (text that merely
+#: mentions such a URI is left as it is)
+_PNG_DATA_URI = re.compile(r'(?<=src=")data:image/png;base64,([A-Za-z0-9+/=]+)(?=")')
 _IMAGE_SCHEME = "stp-image"
 
 

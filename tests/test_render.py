@@ -74,6 +74,13 @@ def test_sanitiser_keeps_data_images_links_and_entities():
     assert 'href="https://www.gov.uk/"' in cleaned
 
 
+def test_pdf_gets_img_pngs_by_reference_and_leaves_text_alone():
+    uri = "data:image/png;base64,AAAA"
+    lean, images = render._images_by_reference(f'<p>{uri}</p><img src="{uri}" alt="x">')
+    assert lean == f'<p>{uri}</p><img src="stp-image:0" alt="x">'
+    assert images == {"stp-image:0": b"\x00\x00\x00"}
+
+
 def test_pdf_is_a4_numbered_and_byte_identical():
     document = render.render_html(executed_notebook(), CONTEXT)
     first, second = render.render_pdf(document), render.render_pdf(document)
