@@ -7,6 +7,7 @@ import json
 import os
 import sys
 import threading
+import time
 
 import nbformat
 import pytest
@@ -149,8 +150,6 @@ def test_standby_that_is_never_used_is_reaped():
 
 @pytest.mark.skipif(not LINUX, reason="kernels are forked on Linux only")
 def test_launched_kernel_that_outlives_papermill_is_killed_with_its_session(tmp_path):
-    import time
-
     standby = kernel_fork.StandbyKernel()
     connection = tmp_path / "kernel.json"
     standby.launch([sys.executable, "-m", "ipykernel_launcher", "-f", str(connection)],
