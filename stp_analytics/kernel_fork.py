@@ -50,6 +50,11 @@ _LAUNCHER = "ipykernel_launcher"
 #: and others inside its modules and functions, which the notebook's own imports do not reach
 PRELOAD_PACKAGES: tuple[str, ...] = ("stp_analytics",)
 _PRELOADED: set[str] = set()
+#: modules a kernel imports as it starts (its debugger pulls in debugpy, about 120 modules)
+_KERNEL_MODULES: tuple[str, ...] = ("ipykernel.kernelapp", "ipykernel.ipkernel",
+                                    "ipykernel.debugger", "IPython.core.completerlib",
+                                    "tornado.platform.asyncio")
+_PYDEVD_QUIET = "PYDEVD_DISABLE_FILE_VALIDATION"
 #: objects inherited from the worker that must never be garbage-collected in the kernel
 _INHERITED: list[Any] = []
 
@@ -94,7 +99,8 @@ def preload(notebook: str | os.PathLike[str], warm_up: str = "",
     if key in _PRELOADED:
         return None
     _PRELOADED.add(key)
-    for name in ["ipykernel.kernelapp", *notebook_imports(notebook), *_package_modules()]:
+    _import_kernel_modules()
+    for name in [*notebook_imports(notebook), *_package_modules()]:
         try:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001 - the notebook reports its own import errors
@@ -107,6 +113,26 @@ def preload(notebook: str | os.PathLike[str], warm_up: str = "",
     except Exception as error:  # noqa: BLE001 - reported in the pack log, never fatal
         return f"kernel preload {warm_up} failed ({type(error).__name__}: {error})"
     return None
+
+
+def _import_kernel_modules() -> None:
+    """Import what ``IPKernelApp`` imports as it starts, its debugger (debugpy) included.
+    pydevd, imported by the debugger, warns on stderr that the debugger may miss breakpoints
+    in frozen modules; a kernel started the usual way prints that where nobody sees it, so it
+    is turned off here, for the import only (the worker's environment is restored)."""
+    saved = os.environ.get(_PYDEVD_QUIET)
+    os.environ[_PYDEVD_QUIET] = "1"
+    try:
+        for name in _KERNEL_MODULES:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001 - the kernel then imports (and reports) it
+                continue
+    finally:
+        if saved is None:
+            os.environ.pop(_PYDEVD_QUIET, None)
+        else:
+            os.environ[_PYDEVD_QUIET] = saved
 
 
 def _package_modules() -> list[str]:

@@ -41,7 +41,16 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from stp_analytics import __version__, executors, kernel_fork, locking, packs, paths, render
+from stp_analytics import (
+    __version__,
+    executors,
+    kernel_fork,
+    kernel_session,
+    locking,
+    packs,
+    paths,
+    render,
+)
 from stp_analytics.errors import BuildError, ParameterError
 
 MANIFEST_NAME = "manifest.json"
@@ -239,31 +248,6 @@ def _stderr_to(log_path: Path) -> Iterator[None]:
         os.close(saved)
 
 
-def _kernel_manager_class(work_dir: Path, standby: kernel_fork.StandbyKernel | None) -> type:
-    """A kernel manager whose kernel gets ``TMPDIR=<work_dir>``: a notebook that writes
-    "temporary" files writes them inside the output folder (the work folder is removed after
-    the run). Set on the kernel's own environment, so it is safe in threaded dask workers.
-    With a ``standby`` (see :mod:`stp_analytics.kernel_fork`), that forked child becomes the
-    kernel instead of a new process."""
-    from jupyter_client.manager import AsyncKernelManager
-    from jupyter_client.provisioning import LocalProvisioner
-
-    async def launch(self, kernel_cmd, **kw):
-        kw["env"] = {**(kw.get("env") or os.environ), "TMPDIR": str(work_dir)}
-        provisioner = self.provisioner
-        if (standby is None or not standby.accepts(kernel_cmd)
-                or not isinstance(provisioner, LocalProvisioner)):
-            return await AsyncKernelManager._async_launch_kernel(self, kernel_cmd, **kw)
-        cwd = str(kw.get("cwd") or os.getcwd())
-        env = {**kw["env"], "JPY_PARENT_PID": str(os.getpid())}  # as jupyter_client sets it
-        process = standby.launch(kernel_cmd, env=env, cwd=cwd)
-        provisioner.process, provisioner.pid, provisioner.pgid = process, process.pid, process.pid
-        provisioner.cwd = cwd
-        self._reconcile_connection_info(provisioner.connection_info)
-
-    return type("PackKernelManager", (AsyncKernelManager,), {"_async_launch_kernel": launch})
-
-
 def _execute(task: PackTask, scratch: Path, work_dir: Path, log_lines: list[str]):
     """Run the notebook once with papermill in a fresh kernel; return the executed notebook."""
     import papermill
@@ -286,7 +270,7 @@ def _execute(task: PackTask, scratch: Path, work_dir: Path, log_lines: list[str]
             shutdown_kernel="immediate",
             record_timing=False,
             extra_arguments=KERNEL_EXTRA_ARGUMENTS,
-            kernel_manager_class=_kernel_manager_class(work_dir, standby),
+            kernel_manager_class=kernel_session.kernel_manager_class(work_dir, standby),
             resources={"metadata": {"path": str(work_dir)}},
         )
     finally:

@@ -1,0 +1,139 @@
+"""How a pack's kernel is started, greeted and stopped: the kernel manager and client papermill
+uses for every pack.
+
+Three waits in jupyter_client and ZeroMQ cost every pack time in which nothing runs:
+
+* **Start.** ``wait_for_ready`` gets the kernel's reply to ``kernel_info`` and then reads IOPub
+  until it has been silent for 0.2 s, so every start ends with 0.2 s of waiting.
+  :class:`PackKernelClient` waits instead for the ``idle`` status that closes *its* request on
+  IOPub: the kernel publishes it after the reply, so once it has arrived IOPub is known to be
+  connected and that request's messages are all read. A message published later cannot reach a
+  cell, because nbclient keeps only messages whose parent is that cell's request.
+* **Connect.** The client connects as soon as the kernel process exists, usually before the
+  kernel has bound its ports, and ZeroMQ tries again only after 100 ms. The manager's ZeroMQ
+  context makes its sockets try again after 5 ms.
+* **Stop.** After killing the kernel, the manager polls every 0.1 s until the process has gone,
+  and a killed kernel is rarely gone at the first poll. :func:`kernel_manager_class` polls every
+  5 ms instead.
+
+Neither changes what runs in the kernel or what a pack contains.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from queue import Empty
+from typing import Any
+
+import zmq.asyncio
+from jupyter_client.asynchronous import AsyncKernelClient
+
+from stp_analytics import kernel_fork
+
+#: how long to wait for a request's ``idle`` status on IOPub before asking again (as long as
+#: jupyter_client waits for IOPub to connect)
+IOPUB_WAIT_S = 0.2
+#: how soon the client's sockets try again to reach a kernel that is not listening yet (ZeroMQ's
+#: default is 100 ms; a new kernel binds its ports a few milliseconds after the client connects)
+RECONNECT_MS = 5
+#: poll interval while waiting for a killed kernel process to end
+EXIT_POLL_S = 0.005
+
+
+class PackKernelClient(AsyncKernelClient):
+    """The kernel client for a pack: ready as soon as the kernel has answered ``kernel_info``
+    and IOPub has carried that request's ``idle`` status."""
+
+    def _context_default(self) -> zmq.asyncio.Context:  # traitlets' default for ``context``
+        self._created_context = True  # as upstream: the client closes what it created
+        return quick_reconnect_context()
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        """Ask ``kernel_info`` until the reply and its ``idle`` status arrive, the kernel dies
+        (RuntimeError) or ``timeout`` seconds pass (RuntimeError)."""
+        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        while True:
+            request = self.kernel_info()
+            reply = await self._reply_to(request, wait=1.0)
+            if reply is not None and await self._idle_after(request, wait=IOPUB_WAIT_S):
+                handle = getattr(self, "_handle_kernel_info_reply", None)
+                if handle is not None:  # adapts the message protocol version, as upstream does
+                    handle(reply)
+                return
+            if not await self.is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+    async def _reply_to(self, request: str, wait: float) -> dict[str, Any] | None:
+        """The shell reply to ``request`` within ``wait`` seconds (older replies are dropped)."""
+        end = time.monotonic() + wait
+        while (left := end - time.monotonic()) > 0:
+            try:
+                message = await self.shell_channel.get_msg(timeout=left)
+            except Empty:
+                return None
+            if message["parent_header"].get("msg_id") == request:
+                return message
+        return None
+
+    async def _idle_after(self, request: str, wait: float) -> bool:
+        """True once IOPub carries the ``idle`` status of ``request`` (within ``wait`` s)."""
+        end = time.monotonic() + wait
+        while (left := end - time.monotonic()) > 0:
+            try:
+                message = await self.iopub_channel.get_msg(timeout=left)
+            except Empty:
+                return False
+            if (message["msg_type"] == "status"
+                    and message["content"].get("execution_state") == "idle"
+                    and message["parent_header"].get("msg_id") == request):
+                return True
+        return False
+
+
+def quick_reconnect_context() -> zmq.asyncio.Context:
+    """A ZeroMQ context whose sockets retry a connection every :data:`RECONNECT_MS` ms."""
+    context = zmq.asyncio.Context()
+    context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
+    return context
+
+
+def kernel_manager_class(work_dir: Path, standby: kernel_fork.StandbyKernel | None) -> type:
+    """A kernel manager whose kernel gets ``TMPDIR=<work_dir>``: a notebook that writes
+    "temporary" files writes them inside the output folder (the work folder is removed after
+    the run). Set on the kernel's own environment, so it is safe in threaded dask workers.
+    With a ``standby`` (see :mod:`stp_analytics.kernel_fork`), that forked child becomes the
+    kernel instead of a new process. Its clients are :class:`PackKernelClient`."""
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_client.provisioning import LocalProvisioner
+    from traitlets import Type, default
+
+    class PackKernelManager(AsyncKernelManager):
+        client_factory = Type(PackKernelClient, klass=AsyncKernelClient)
+
+        @default("context")
+        def _context_default(self) -> zmq.asyncio.Context:
+            self._created_context = True  # as upstream: the manager closes what it created
+            return quick_reconnect_context()
+
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            kw["env"] = {**(kw.get("env") or os.environ), "TMPDIR": str(work_dir)}
+            provisioner = self.provisioner
+            if (standby is None or not standby.accepts(kernel_cmd)
+                    or not isinstance(provisioner, LocalProvisioner)):
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
+            cwd = str(kw.get("cwd") or os.getcwd())
+            env = {**kw["env"], "JPY_PARENT_PID": str(os.getpid())}  # as jupyter_client sets it
+            process = standby.launch(kernel_cmd, env=env, cwd=cwd)
+            provisioner.process, provisioner.pid = process, process.pid
+            provisioner.pgid = process.pid
+            provisioner.cwd = cwd
+            self._reconcile_connection_info(provisioner.connection_info)
+
+        async def _async_wait(self, pollinterval: float = 0.1) -> None:
+            await super()._async_wait(pollinterval=min(pollinterval, EXIT_POLL_S))
+
+    return PackKernelManager

@@ -1,0 +1,82 @@
+"""The kernel manager and client every pack uses (stp_analytics.kernel_session): a kernel is
+ready once it has answered kernel_info and IOPub has carried that request's idle status; a dead
+kernel is reported; the client's sockets retry quickly; a killed kernel is polled for often."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+import pytest
+import zmq
+from jupyter_client.manager import AsyncKernelManager
+
+from stp_analytics import kernel_session
+
+
+def _manager(tmp_path) -> AsyncKernelManager:
+    return kernel_session.kernel_manager_class(tmp_path, None)(kernel_name="python3")
+
+
+def test_clients_are_pack_clients_whose_sockets_retry_quickly(tmp_path):
+    client = _manager(tmp_path).client()
+    assert isinstance(client, kernel_session.PackKernelClient)
+    assert client.context.getsockopt(zmq.RECONNECT_IVL) == kernel_session.RECONNECT_MS
+    socket = client.context.socket(zmq.DEALER)
+    try:
+        assert socket.getsockopt(zmq.RECONNECT_IVL) == kernel_session.RECONNECT_MS
+    finally:
+        socket.close(linger=0)
+
+
+def test_a_killed_kernel_is_polled_for_every_few_milliseconds(tmp_path, monkeypatch):
+    seen = []
+
+    async def record(self, pollinterval=0.1):
+        seen.append(pollinterval)
+
+    monkeypatch.setattr(AsyncKernelManager, "_async_wait", record)
+    asyncio.run(_manager(tmp_path)._async_wait())
+    assert seen == [kernel_session.EXIT_POLL_S]
+
+
+async def _start(tmp_path):
+    manager = _manager(tmp_path)
+    await manager.start_kernel(cwd=str(tmp_path))
+    client = manager.client()
+    client.start_channels()
+    return manager, client
+
+
+def test_ready_means_answered_and_idle_and_the_first_cell_sees_only_its_own_output(tmp_path):
+    async def scenario():
+        manager, client = await _start(tmp_path)
+        try:
+            await client.wait_for_ready(timeout=60)
+            reply = await client.execute_interactive("print('first cell')", timeout=60,
+                                                     output_hook=outputs.append)
+            assert reply["content"]["status"] == "ok"
+        finally:
+            client.stop_channels()
+            await manager.shutdown_kernel(now=True)
+        return outputs
+
+    outputs: list[dict] = []
+    messages = asyncio.run(scenario())
+    streams = [m["content"]["text"] for m in messages if m["msg_type"] == "stream"]
+    assert streams == ["first cell\n"]
+
+
+def test_a_kernel_that_dies_before_it_answers_is_reported(tmp_path):
+    async def scenario():
+        manager, client = await _start(tmp_path)
+        try:
+            os.kill(manager.provisioner.pid, 9)
+            await manager._async_wait()  # reaped
+            with pytest.raises(RuntimeError, match="died before replying"):
+                await client.wait_for_ready(timeout=30)
+        finally:
+            client.stop_channels()
+            await manager.shutdown_kernel(now=True)
+
+    asyncio.run(scenario())
