@@ -23,7 +23,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stp_analytics import __version__, paths
+from stp_analytics import __version__, paths, pdf_images
 
 if TYPE_CHECKING:
     import nbformat
@@ -325,6 +325,7 @@ def render_pdf(document: str) -> bytes:
     """Static HTML -> A4 PDF bytes, identical for identical HTML (fixed identifier, no dates)."""
     import weasyprint
 
+    pdf_images.install()
     identifier = hashlib.sha256(document.encode("utf-8")).hexdigest()[:32].encode("ascii")
     lean, images = _images_by_reference(document)
     return weasyprint.HTML(
