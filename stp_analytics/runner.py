@@ -41,16 +41,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from stp_analytics import (
-    __version__,
-    executors,
-    kernel_fork,
-    kernel_session,
-    locking,
-    packs,
-    paths,
-    render,
-)
+from stp_analytics import __version__, executors, kernel_fork, locking, packs, paths, render
 from stp_analytics.errors import BuildError, ParameterError
 
 MANIFEST_NAME = "manifest.json"
@@ -251,6 +242,8 @@ def _stderr_to(log_path: Path) -> Iterator[None]:
 def _execute(task: PackTask, scratch: Path, work_dir: Path, log_lines: list[str]):
     """Run the notebook once with papermill in a fresh kernel; return the executed notebook."""
     import papermill
+
+    from stp_analytics import kernel_session  # imports jupyter_client: only where kernels run
 
     standby, note = kernel_fork.standby_kernel(task.notebook, task.kernel_preload,
                                                task.parameters)
