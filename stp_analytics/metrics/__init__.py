@@ -5,19 +5,34 @@ Public API: :func:`build_store`, :func:`load_or_build_store`, :func:`read_store`
 :func:`england_row`, :func:`indicator_status`, :func:`peer_groups`.
 """
 
-from stp_analytics.metrics.cache import load_or_build_store, read_store, store_hash, write_store
-from stp_analytics.metrics.peers import peer_groups
-from stp_analytics.metrics.query import (
-    STATUS_NOT_SUPPLIED,
-    STATUS_OK,
-    STATUS_SUPPRESSED,
-    area_rows,
-    england_row,
-    indicator_status,
-    latest,
-    store_for_area,
-)
-from stp_analytics.metrics.store import build_store, empty_store
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+#: public name -> the submodule that defines it; a submodule is imported on first use, so code
+#: that only opens a cached store (the build's start-up, a no-change rebuild) does not import
+#: scipy through the methods the store's builders use
+_SOURCES: dict[str, str] = {
+    "load_or_build_store": "cache", "read_store": "cache", "store_hash": "cache",
+    "write_store": "cache", "peer_groups": "peers", "STATUS_NOT_SUPPLIED": "query",
+    "STATUS_OK": "query", "STATUS_SUPPRESSED": "query", "area_rows": "query",
+    "england_row": "query", "indicator_status": "query", "latest": "query",
+    "store_for_area": "query", "build_store": "store", "empty_store": "store",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _SOURCES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_SOURCES[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_SOURCES])
+
 
 __all__ = [
     "STATUS_NOT_SUPPLIED",

@@ -85,14 +85,14 @@ def load_or_build_store(
     ``catalog`` may be a Catalog, a catalogue file path or None (the default catalogue).
     ``build_options`` (``observations=``, ``geography=``) pass through to ``build_store``.
     """
-    from stp_analytics.metrics.store import build_store
-
     catalog = as_catalog(catalog)
     folder = Path(cache_dir) if cache_dir is not None else paths.outputs_dir() / ".cache"
     key = store_hash(catalog, area_set, build_options.get("observations"))
     target = folder / f"store-{area_set}-{key}.parquet"
     if target.is_file():
         return target
+    from stp_analytics.metrics.store import build_store  # scipy and the loaders: only to build
+
     folder.mkdir(parents=True, exist_ok=True)
     write_store(build_store(catalog, area_set, **build_options), target)
     return target
