@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from queue import Empty
 from typing import Any
@@ -67,31 +68,37 @@ class PackKernelClient(AsyncKernelClient):
             if time.monotonic() > deadline:
                 raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
 
-    async def _reply_to(self, request: str, wait: float) -> dict[str, Any] | None:
-        """The shell reply to ``request`` within ``wait`` seconds (older replies are dropped)."""
+    @staticmethod
+    async def _first(channel: Any, wait: float,
+                     wanted: Callable[[dict[str, Any]], bool]) -> dict[str, Any] | None:
+        """The first message on ``channel`` within ``wait`` seconds for which ``wanted`` is
+        true (the others are dropped), or None."""
         end = time.monotonic() + wait
         while (left := end - time.monotonic()) > 0:
             try:
-                message = await self.shell_channel.get_msg(timeout=left)
+                message = await channel.get_msg(timeout=left)
             except Empty:
                 return None
-            if message["parent_header"].get("msg_id") == request:
+            if wanted(message):
                 return message
         return None
 
+    async def _reply_to(self, request: str, wait: float) -> dict[str, Any] | None:
+        """The shell reply to ``request`` within ``wait`` seconds (older replies are dropped)."""
+        return await self._first(self.shell_channel, wait,
+                                 lambda message: _parent(message) == request)
+
     async def _idle_after(self, request: str, wait: float) -> bool:
         """True once IOPub carries the ``idle`` status of ``request`` (within ``wait`` s)."""
-        end = time.monotonic() + wait
-        while (left := end - time.monotonic()) > 0:
-            try:
-                message = await self.iopub_channel.get_msg(timeout=left)
-            except Empty:
-                return False
-            if (message["msg_type"] == "status"
-                    and message["content"].get("execution_state") == "idle"
-                    and message["parent_header"].get("msg_id") == request):
-                return True
-        return False
+        idle = await self._first(self.iopub_channel, wait, lambda message: (
+            message["msg_type"] == "status" and _parent(message) == request
+            and message["content"].get("execution_state") == "idle"))
+        return idle is not None
+
+
+def _parent(message: dict[str, Any]) -> str | None:
+    """The id of the request a message answers."""
+    return message["parent_header"].get("msg_id")
 
 
 def quick_reconnect_context() -> zmq.asyncio.Context:
