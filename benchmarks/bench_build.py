@@ -12,11 +12,16 @@
 ``--compare-exec`` adds (b2): the same build with every kernel started as a new process
 (``STP_PACKS_KERNEL_START=exec``) instead of forked from the pre-imported worker.
 
+``--repeat N`` measures (a), (b) and (c) N times, in turn (a b c a b c ...), so that a slow
+spell of the machine touches every mode; the ratios are taken within each round and the last
+line gives their medians.
+
 Last line: ``naive/build=<x> build/floor=<y> rebuild_s=<z>``. The metric store is built (or
 taken from the cache) before any timing, so every mode reads the same parquet file.
 
     python benchmarks/bench_build.py --sample 2            # all 44 footprints
     python benchmarks/bench_build.py --sample 1 --limit 6  # quick look on 6 footprints
+    python benchmarks/bench_build.py --sample 2 --repeat 3 # medians of 3 rounds
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import contextlib
 import io
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -97,6 +103,24 @@ def code_cells(notebook: Path) -> list[str]:
     return [c.source for c in parameters + others]
 
 
+def floor_jobs(out: Path, spec, store: Path, codes: list[str], table, area_set: str
+               ) -> list[tuple[dict, str, render.PageContext]]:
+    """(parameters, executed notebook of the build, page context) for each footprint."""
+    manifest = runner.read_manifest(out / spec.name / runner.MANIFEST_NAME)["packs"]
+    periods = runner.data_periods(store)
+    names = dict(zip(table["area_code"], table["area_name"], strict=True))
+    regions = dict(zip(table["area_code"], table["region_name"], strict=True))
+    jobs = []
+    for code in codes:
+        context = render.PageContext(title=spec.title, area_code=code, area_name=names[code],
+                                     data_period=periods.get(code, "not stated"),
+                                     region_name=regions[code])
+        executed = out / spec.name / manifest[code]["folder"] / "pack.ipynb"
+        jobs.append((notebook_parameters(code, store, area_set, spec.source), str(executed),
+                     context))
+    return jobs
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pack", default="three_gaps")
@@ -108,7 +132,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="work folder (default: temp)")
     parser.add_argument("--compare-exec", action="store_true",
                         help="also time the build with kernels started as new processes")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="rounds of (a), (b) and (c); the last line gives median ratios")
     args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error(f"--repeat must be at least 1, got {args.repeat}")
 
     spec = packs.load_pack(args.pack)
     work = args.out or Path(tempfile.mkdtemp(prefix="stp-bench-build-"))
@@ -130,11 +158,11 @@ def main(argv: list[str] | None = None) -> int:
     naive_dir = work / "naive"
     naive_dir.mkdir(parents=True, exist_ok=True)
     sample = codes[: max(1, args.sample)]
-    naive_seconds = timed(f"(a) naive, {len(sample)} footprints", lambda: [
-        naive_one(spec.notebook, code, notebook_parameters(code, store, args.areas, spec.source),
-                  naive_dir) for code in sample])
-    naive_total = naive_seconds / len(sample) * count
-    print(f"(a) naive scaled to {count}: {naive_total:.1f} s", flush=True)
+
+    def run_naive() -> None:
+        for code in sample:
+            naive_one(spec.notebook, code,
+                      notebook_parameters(code, store, args.areas, spec.source), naive_dir)
 
     def run_build(force: bool, environment: dict | None = None) -> None:
         command = build_command + (["--force"] if force else [])
@@ -144,37 +172,42 @@ def main(argv: list[str] | None = None) -> int:
             print(finished.stdout[-2000:], finished.stderr[-2000:])
             raise SystemExit(f"build failed with status {finished.returncode}")
 
-    build_seconds = timed(f"(b) stp-packs build --force, {count} footprints",
-                          lambda: run_build(True))
-    if args.compare_exec:
-        exec_seconds = timed(f"(b2) the same, kernels started as new processes, {count} footprints",
-                             lambda: run_build(True, {"STP_PACKS_KERNEL_START": "exec"}))
-        print(f"(b2) exec/fork={exec_seconds / build_seconds:.2f}", flush=True)
-
-    manifest = runner.read_manifest(out / spec.name / runner.MANIFEST_NAME)["packs"]
-    periods = runner.data_periods(store)
-    names = dict(zip(table["area_code"], table["area_name"], strict=True))
-    regions = dict(zip(table["area_code"], table["region_name"], strict=True))
-    jobs = []
-    for code in codes:
-        context = render.PageContext(title=spec.title, area_code=code, area_name=names[code],
-                                     data_period=periods.get(code, "not stated"),
-                                     region_name=regions[code])
-        executed = out / spec.name / manifest[code]["folder"] / "pack.ipynb"
-        jobs.append((notebook_parameters(code, store, args.areas, spec.source), str(executed),
-                     context))
+    jobs: list[tuple[dict, str, render.PageContext]] = []
 
     def run_floor() -> None:
         with ProcessPoolExecutor(args.workers, initializer=_floor_init,
                                  initargs=(code_cells(spec.notebook),)) as pool:
             list(pool.map(floor_one, jobs))
 
-    floor_seconds = timed(f"(c) floor (exec, no kernel, + render), {count} footprints", run_floor)
+    ratios: list[tuple[float, float]] = []
+    for round_number in range(1, args.repeat + 1):
+        tag = f" [round {round_number}/{args.repeat}]" if args.repeat > 1 else ""
+        naive_seconds = timed(f"(a) naive, {len(sample)} footprints{tag}", run_naive)
+        naive_total = naive_seconds / len(sample) * count
+        print(f"(a) naive scaled to {count}: {naive_total:.1f} s", flush=True)
+        build_seconds = timed(f"(b) stp-packs build --force, {count} footprints{tag}",
+                              lambda: run_build(True))
+        if args.compare_exec:
+            exec_seconds = timed(f"(b2) the same, kernels started as new processes, "
+                                 f"{count} footprints{tag}",
+                                 lambda: run_build(True, {"STP_PACKS_KERNEL_START": "exec"}))
+            print(f"(b2) exec/fork={exec_seconds / build_seconds:.2f}", flush=True)
+        if not jobs:
+            jobs.extend(floor_jobs(out, spec, store, codes, table, args.areas))
+        floor_seconds = timed(f"(c) floor (exec, no kernel, + render), {count} footprints{tag}",
+                              run_floor)
+        ratios.append((naive_total / build_seconds, build_seconds / floor_seconds))
+        if args.repeat > 1:
+            print(f"round {round_number}: naive/build={ratios[-1][0]:.2f} "
+                  f"build/floor={ratios[-1][1]:.2f}", flush=True)
     rebuild_seconds = timed("(d) no-change rebuild", lambda: run_build(False))
     if args.out is None:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"naive/build={naive_total / build_seconds:.2f} "
-          f"build/floor={build_seconds / floor_seconds:.2f} rebuild_s={rebuild_seconds:.2f}")
+    if args.repeat > 1:
+        print(f"medians of {args.repeat} rounds:")
+    print(f"naive/build={statistics.median(r[0] for r in ratios):.2f} "
+          f"build/floor={statistics.median(r[1] for r in ratios):.2f} "
+          f"rebuild_s={rebuild_seconds:.2f}")
     return 0
 
 
