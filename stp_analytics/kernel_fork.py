@@ -40,6 +40,7 @@ import subprocess
 import sys
 import time
 import warnings
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -100,11 +101,7 @@ def preload(notebook: str | os.PathLike[str], warm_up: str = "",
         return None
     _PRELOADED.add(key)
     _import_kernel_modules()
-    for name in [*notebook_imports(notebook), *_package_modules()]:
-        try:
-            importlib.import_module(name)
-        except Exception:  # noqa: BLE001 - the notebook reports its own import errors
-            continue
+    _import_all([*notebook_imports(notebook), *_package_modules()])
     if not warm_up:
         return None
     module_name, _, function_name = warm_up.partition(":")
@@ -123,16 +120,22 @@ def _import_kernel_modules() -> None:
     saved = os.environ.get(_PYDEVD_QUIET)
     os.environ[_PYDEVD_QUIET] = "1"
     try:
-        for name in _KERNEL_MODULES:
-            try:
-                importlib.import_module(name)
-            except Exception:  # noqa: BLE001 - the kernel then imports (and reports) it
-                continue
+        _import_all(_KERNEL_MODULES)
     finally:
         if saved is None:
             os.environ.pop(_PYDEVD_QUIET, None)
         else:
             os.environ[_PYDEVD_QUIET] = saved
+
+
+def _import_all(names: Iterable[str]) -> None:
+    """Import each module that imports; one that fails is left for the kernel, which then
+    imports it itself and reports its own error."""
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - see the docstring
+            continue
 
 
 def _package_modules() -> list[str]:

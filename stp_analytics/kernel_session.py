@@ -16,7 +16,7 @@ Three waits in jupyter_client and ZeroMQ cost every pack time in which nothing r
   and a killed kernel is rarely gone at the first poll. :func:`kernel_manager_class` polls every
   5 ms instead.
 
-Neither changes what runs in the kernel or what a pack contains.
+None of the three changes what runs in the kernel or what a pack contains.
 """
 
 from __future__ import annotations

@@ -34,20 +34,4 @@ def __dir__() -> list[str]:
     return sorted([*globals(), *_SOURCES])
 
 
-__all__ = [
-    "STATUS_NOT_SUPPLIED",
-    "STATUS_OK",
-    "STATUS_SUPPRESSED",
-    "area_rows",
-    "build_store",
-    "empty_store",
-    "england_row",
-    "indicator_status",
-    "latest",
-    "load_or_build_store",
-    "peer_groups",
-    "read_store",
-    "store_for_area",
-    "store_hash",
-    "write_store",
-]
+__all__ = sorted(_SOURCES)
