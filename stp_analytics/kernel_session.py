@@ -17,13 +17,19 @@ Three waits in jupyter_client and ZeroMQ cost every pack time in which nothing r
   5 ms instead.
 
 None of the three changes what runs in the kernel or what a pack contains.
+
+Kernel and client also talk over Unix sockets in a private folder (:func:`socket_folder`)
+rather than jupyter_client's default of localhost TCP ports, which any local user can connect
+to (ipykernel warns about that in every pack's log) and which cost a little more per message.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from queue import Empty
 from typing import Any
@@ -41,6 +47,8 @@ IOPUB_WAIT_S = 0.2
 RECONNECT_MS = 5
 #: poll interval while waiting for a killed kernel process to end
 EXIT_POLL_S = 0.005
+#: longest path of a Unix socket, terminating null included (``sun_path`` on Linux)
+_UNIX_PATH_MAX = 108
 
 
 class PackKernelClient(AsyncKernelClient):
@@ -108,18 +116,43 @@ def quick_reconnect_context() -> zmq.asyncio.Context:
     return context
 
 
-def kernel_manager_class(work_dir: Path, standby: kernel_fork.StandbyKernel | None) -> type:
+@contextlib.contextmanager
+def socket_folder() -> Iterator[str | None]:
+    """A new private folder (mode 0700) for a kernel's ZeroMQ sockets, removed afterwards;
+    None where Unix sockets are not available or the folder's path would be too long for
+    one (the kernel then listens on localhost TCP ports, as jupyter_client's default)."""
+    if os.name != "posix":
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="stp-kernel-") as folder:
+        prefix = os.path.join(folder, "k")
+        yield prefix if len(os.fsencode(prefix)) + len("-65535") < _UNIX_PATH_MAX else None
+
+
+def kernel_manager_class(work_dir: Path, standby: kernel_fork.StandbyKernel | None,
+                         sockets: str | None = None) -> type:
     """A kernel manager whose kernel gets ``TMPDIR=<work_dir>``: a notebook that writes
     "temporary" files writes them inside the output folder (the work folder is removed after
     the run). Set on the kernel's own environment, so it is safe in threaded dask workers.
     With a ``standby`` (see :mod:`stp_analytics.kernel_fork`), that forked child becomes the
-    kernel instead of a new process. Its clients are :class:`PackKernelClient`."""
+    kernel instead of a new process. With ``sockets`` (a path prefix from
+    :func:`socket_folder`), kernel and client talk over Unix sockets in that private folder
+    instead of localhost TCP ports that any local user could reach. Its clients are
+    :class:`PackKernelClient`."""
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_client.provisioning import LocalProvisioner
     from traitlets import Type, default
 
     class PackKernelManager(AsyncKernelManager):
         client_factory = Type(PackKernelClient, klass=AsyncKernelClient)
+
+        @default("transport")
+        def _transport_default(self) -> str:
+            return "tcp" if sockets is None else "ipc"
+
+        @default("ip")
+        def _ip_default(self) -> str:
+            return super()._ip_default() if sockets is None else sockets
 
         @default("context")
         def _context_default(self) -> zmq.asyncio.Context:

@@ -250,22 +250,24 @@ def _execute(task: PackTask, scratch: Path, work_dir: Path, log_lines: list[str]
     if note:
         log_lines.append(note)
     try:
-        return papermill.execute_notebook(
-            task.notebook,
-            str(scratch),
-            parameters=task.parameters,
-            kernel_name="python3",
-            progress_bar=False,
-            log_output=False,
-            request_save_on_cell_execute=False,
-            start_timeout=int(task.start_timeout),
-            execution_timeout=int(task.timeout),
-            shutdown_kernel="immediate",
-            record_timing=False,
-            extra_arguments=KERNEL_EXTRA_ARGUMENTS,
-            kernel_manager_class=kernel_session.kernel_manager_class(work_dir, standby),
-            resources={"metadata": {"path": str(work_dir)}},
-        )
+        with kernel_session.socket_folder() as sockets:
+            return papermill.execute_notebook(
+                task.notebook,
+                str(scratch),
+                parameters=task.parameters,
+                kernel_name="python3",
+                progress_bar=False,
+                log_output=False,
+                request_save_on_cell_execute=False,
+                start_timeout=int(task.start_timeout),
+                execution_timeout=int(task.timeout),
+                shutdown_kernel="immediate",
+                record_timing=False,
+                extra_arguments=KERNEL_EXTRA_ARGUMENTS,
+                kernel_manager_class=kernel_session.kernel_manager_class(
+                    work_dir, standby, sockets),
+                resources={"metadata": {"path": str(work_dir)}},
+            )
     finally:
         if standby is not None:
             standby.discard()

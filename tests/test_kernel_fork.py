@@ -17,7 +17,8 @@ from stp_analytics import kernel_fork, packs, runner
 
 LINUX = sys.platform.startswith("linux")
 
-FACTS = '''import json, os, sys, tempfile
+FACTS = '''import gc, json, os, sys, tempfile
+from ipykernel.kernelapp import IPKernelApp
 print(json.dumps({
     "pid": os.getpid(), "ppid": os.getppid(), "sid": os.getsid(0),
     "tmpdir": tempfile.gettempdir(), "cwd": os.getcwd(),
@@ -25,6 +26,8 @@ print(json.dumps({
     "preloaded": "stp_analytics.charts.spine" in sys.modules,
     "warm": os.environ.get("STP_TEST_WARM_UP", ""),
     "stdin": sys.stdin is None or not os.isatty(0),
+    "frozen": gc.get_freeze_count(),
+    "transport": IPKernelApp.instance().transport,
 }))
 '''
 
@@ -104,8 +107,9 @@ def test_pack_definition_checks_kernel_preload(tmp_path):
 @pytest.mark.parametrize("mode", ["fork", "exec"])
 def test_kernel_is_a_fresh_child_of_the_worker_in_its_own_session(tmp_path, monkeypatch, mode):
     """Both ways of starting: the kernel is the worker's child in a new session, gets the
-    work folder as cwd and TMPDIR and the worker as JPY_PARENT_PID; only a forked kernel
-    starts with the library already imported; two packs never share a kernel process."""
+    work folder as cwd and TMPDIR and the worker as JPY_PARENT_PID and talks to the worker
+    over Unix sockets; only a forked kernel starts with the library already imported (and
+    frozen out of the garbage collector); two packs never share a kernel process."""
     monkeypatch.setenv(kernel_fork.START_MODE_VARIABLE, mode)
     store = helpers.make_store(tmp_path / "store.parquet")
     config = helpers.config(tmp_path / "out", store, pack=_facts_pack(tmp_path),
@@ -120,7 +124,10 @@ def test_kernel_is_a_fresh_child_of_the_worker_in_its_own_session(tmp_path, monk
         assert facts["cwd"] == facts["tmpdir"]
         assert facts["cwd"].startswith(str(pack_dir)) and ".work" in facts["cwd"]
         assert facts["preloaded"] is (mode == "fork")
+        # a forked kernel inherits the worker's imports frozen out of the garbage collector
+        assert (facts["frozen"] > 10_000) is (mode == "fork")
         assert facts["stdin"]
+        assert facts["transport"] == ("ipc" if os.name == "posix" else "tcp")
     assert seen[0]["pid"] != seen[1]["pid"]
     assert seen[0]["ppid"] == seen[1]["ppid"]  # one worker process started both kernels
     assert seen[0]["ppid"] != os.getpid()

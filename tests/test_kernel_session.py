@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import stat
+import tempfile
 
 import pytest
 import zmq
@@ -14,8 +16,8 @@ from jupyter_client.manager import AsyncKernelManager
 from stp_analytics import kernel_session
 
 
-def _manager(tmp_path) -> AsyncKernelManager:
-    return kernel_session.kernel_manager_class(tmp_path, None)(kernel_name="python3")
+def _manager(tmp_path, sockets: str | None = None) -> AsyncKernelManager:
+    return kernel_session.kernel_manager_class(tmp_path, None, sockets)(kernel_name="python3")
 
 
 def test_clients_are_pack_clients_whose_sockets_retry_quickly(tmp_path):
@@ -40,17 +42,20 @@ def test_a_killed_kernel_is_polled_for_every_few_milliseconds(tmp_path, monkeypa
     assert seen == [kernel_session.EXIT_POLL_S]
 
 
-async def _start(tmp_path):
-    manager = _manager(tmp_path)
+async def _start(tmp_path, sockets: str | None = None):
+    manager = _manager(tmp_path, sockets)
     await manager.start_kernel(cwd=str(tmp_path))
     client = manager.client()
     client.start_channels()
     return manager, client
 
 
-def test_ready_means_answered_and_idle_and_the_first_cell_sees_only_its_own_output(tmp_path):
-    async def scenario():
-        manager, client = await _start(tmp_path)
+@pytest.mark.parametrize("transport", ["tcp", "ipc"])
+def test_ready_means_answered_and_idle_and_the_first_cell_sees_only_its_own_output(
+        tmp_path, transport):
+    async def scenario(sockets):
+        manager, client = await _start(tmp_path, sockets)
+        assert manager.transport == transport
         try:
             await client.wait_for_ready(timeout=60)
             reply = await client.execute_interactive("print('first cell')", timeout=60,
@@ -62,7 +67,12 @@ def test_ready_means_answered_and_idle_and_the_first_cell_sees_only_its_own_outp
         return outputs
 
     outputs: list[dict] = []
-    messages = asyncio.run(scenario())
+    if transport == "tcp":
+        messages = asyncio.run(scenario(None))
+    else:
+        with kernel_session.socket_folder() as sockets:
+            assert sockets is not None
+            messages = asyncio.run(scenario(sockets))
     streams = [m["content"]["text"] for m in messages if m["msg_type"] == "stream"]
     assert streams == ["first cell\n"]
 
@@ -80,3 +90,29 @@ def test_a_kernel_that_dies_before_it_answers_is_reported(tmp_path):
             await manager.shutdown_kernel(now=True)
 
     asyncio.run(scenario())
+
+
+@pytest.mark.skipif(os.name != "posix", reason="Unix sockets")
+def test_kernel_sockets_live_in_a_private_folder_that_is_removed(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with kernel_session.socket_folder() as sockets:
+        folder = os.path.dirname(sockets)
+        assert folder.startswith(str(tmp_path)) and os.path.isdir(folder)
+        assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+        manager = _manager(tmp_path, sockets)
+        assert (manager.transport, manager.ip) == ("ipc", sockets)
+        manager.write_connection_file()
+        info = manager.get_connection_info()
+        assert info["transport"] == "ipc" and info["ip"] == sockets
+        manager.cleanup_connection_file()
+    assert not os.path.exists(folder)
+    assert _manager(tmp_path).transport == "tcp"  # without a folder: jupyter_client's default
+
+
+def test_a_socket_path_too_long_for_unix_falls_back_to_tcp(tmp_path, monkeypatch):
+    deep = tmp_path / ("d" * 100)
+    deep.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(deep))
+    with kernel_session.socket_folder() as sockets:
+        assert sockets is None
+    assert os.listdir(deep) == []
