@@ -370,8 +370,11 @@ def league_heatmap(store_path: Path, area_set: str, catalog_path: Path | None = 
 def render_index(
     *, title: str, entries: dict, store_path: Path, area_set: str, area_label: str = "footprint",
     area_label_plural: str = "footprints", catalog_path: Path | None = None,
+    heatmap: tuple[str, str] | None = None,
 ) -> str:
-    """The national overview page (static HTML, every value escaped by Jinja2)."""
+    """The national overview page (static HTML, every value escaped by Jinja2). ``heatmap`` is
+    :func:`league_heatmap`'s result for the same store, area set and catalogue when it has
+    been drawn already (the build draws it while its last packs run); else it is drawn here."""
     import jinja2
 
     environment = jinja2.Environment(
@@ -393,7 +396,7 @@ def render_index(
             "html": f"{folder}/pack.html" if built and "pack.html" in outputs else "",
             "pdf": f"{folder}/pack.pdf" if built and "pack.pdf" in outputs else "",
         })
-    heatmap_html, heatmap_note = league_heatmap(store_path, area_set, catalog_path)
+    heatmap_html, heatmap_note = heatmap or league_heatmap(store_path, area_set, catalog_path)
     document = environment.get_template("index.html.j2").render(
         title=title,
         areas=areas,

@@ -624,12 +624,18 @@ def _lost(task: PackTask, reason: str) -> PackOutcome:
 
 
 def _run_tasks(
-    tasks: list[PackTask], config: BuildConfig, workers: int, record: Callable[[PackOutcome], None]
-) -> None:
-    """Run every task; a task whose worker process died is retried once, alone."""
+    tasks: list[PackTask], config: BuildConfig, workers: int, record: Callable[[PackOutcome], None],
+    after: tuple[Callable[..., Any], tuple] | None = None,
+) -> Any:
+    """Run every task; a task whose worker process died is retried once, alone.
+
+    ``after`` is one more call, ``(function, arguments)``, queued behind the packs: the first
+    worker left without a pack runs it while the others finish theirs. Its result is returned,
+    or None if it failed (the caller then does that work itself and reports its errors)."""
     retry: list[PackTask] = []
     with executors.open_executor(config.executor, workers, config.scheduler) as pool:
         futures = {pool.submit(build_pack, task): task for task in tasks}
+        extra = pool.submit(after[0], *after[1]) if after is not None else None
         for future in as_completed(futures):
             task = futures[future]
             try:
@@ -638,6 +644,10 @@ def _run_tasks(
                 retry.append(task)
             except Exception as error:  # e.g. dask KilledWorker after its own retries
                 record(_lost(task, f"worker lost: {type(error).__name__}: {error}"))
+        try:
+            extra_result = extra.result() if extra is not None else None
+        except Exception:  # noqa: BLE001 - see the docstring
+            extra_result = None
     for task in retry:
         with executors.open_executor(config.executor, 1, config.scheduler) as pool:
             try:
@@ -648,6 +658,7 @@ def _run_tasks(
                 record(_lost(task, f"worker process died twice: {type(error).__name__}: {error}"))
             except Exception as error:
                 record(_lost(task, f"worker lost: {type(error).__name__}: {error}"))
+    return extra_result
 
 
 @contextlib.contextmanager
@@ -717,15 +728,20 @@ def build(config: BuildConfig) -> BuildResult:
             progress.update(outcome)
 
         workers = config.workers or min(len(todo), os.cpu_count() or 1) or 1
+        # with more than one worker, the index's heat map is drawn while the last packs run
+        heatmap = None
+        draw_heatmap = (render.league_heatmap, (store, config.area_set, config.catalog_path))
         try:
             if todo:
-                _run_tasks(todo, config, workers, record)
+                heatmap = _run_tasks(todo, config, workers, record,
+                                     after=draw_heatmap if workers > 1 else None)
         except KeyboardInterrupt:
             progress.close()
             clean_temp_files(pack_dir)
             raise
         progress.close()
-        index_path = write_index(pack_dir, spec, manifest, store, store_hash, config, label)
+        index_path = write_index(pack_dir, spec, manifest, store, store_hash, config, label,
+                                 heatmap)
         write_atomic(manifest_path, _json_bytes(manifest))
         clean_temp_files(pack_dir)
     outcomes.sort(key=lambda o: o.area_code)
@@ -733,11 +749,13 @@ def build(config: BuildConfig) -> BuildResult:
 
 
 def write_index(pack_dir: Path, spec, manifest: dict, store: Path, store_hash: str,
-                config: BuildConfig, label: tuple[str, str]) -> Path:
+                config: BuildConfig, label: tuple[str, str],
+                heatmap: tuple[str, str] | None = None) -> Path:
     """The national overview page: league heat map and links to every pack (static HTML).
 
     Skipped when its inputs (manifest entries, store, templates, library) and the file on disk
-    are unchanged, so a no-change rebuild draws nothing.
+    are unchanged, so a no-change rebuild draws nothing. ``heatmap``: the heat map already
+    drawn for this store (:func:`render.league_heatmap`), else it is drawn here.
     """
     path = pack_dir / INDEX_NAME
     key = {"packs": manifest["packs"], "store": store_hash, "templates": render.templates_hash(),
@@ -751,7 +769,7 @@ def write_index(pack_dir: Path, spec, manifest: dict, store: Path, store_hash: s
     document = render.render_index(
         title=spec.title, entries=manifest["packs"], store_path=store,
         area_set=config.area_set, area_label=label[0], area_label_plural=label[1],
-        catalog_path=config.catalog_path,
+        catalog_path=config.catalog_path, heatmap=heatmap,
     ).encode("utf-8")
     write_atomic(path, document)
     manifest["index"] = {"input_hash": digest, "sha256": hashlib.sha256(document).hexdigest()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from build_fixtures import helpers
@@ -129,4 +130,16 @@ def test_three_gaps_pack_builds_for_three_footprints(tmp_path):
         reader = PdfReader(pack_dir / outcome.folder / "pack.pdf")
         last = len(reader.pages)
         assert f"Page {last} of {last}" in reader.pages[-1].extract_text()
-    assert "League heat map" in (pack_dir / "index.html").read_text(encoding="utf-8")
+    index = (pack_dir / "index.html").read_text(encoding="utf-8")
+    # a pool worker drew the heat map while the last pack ran: the same image as drawn here
+    (store,) = (tmp_path / "out" / ".cache").glob("store-*.parquet")
+    heatmap, note = render.league_heatmap(store, "stp2017")
+    assert heatmap.startswith("<img") and note == ""
+    assert "League heat map" in index and heatmap in index
+
+
+def test_a_call_queued_behind_the_packs_runs_in_a_worker(tmp_path):
+    config = runner.BuildConfig(out_dir=tmp_path, progress=False)
+    assert runner._run_tasks([], config, 2, print, after=(os.getpid, ())) != os.getpid()
+    # a call that fails gives None: the caller then does that work itself
+    assert runner._run_tasks([], config, 2, print, after=(int, ("not a number",))) is None
