@@ -47,8 +47,9 @@ IOPUB_WAIT_S = 0.2
 RECONNECT_MS = 5
 #: poll interval while waiting for a killed kernel process to end
 EXIT_POLL_S = 0.005
-#: longest path of a Unix socket, terminating null included (``sun_path`` on Linux)
-_UNIX_PATH_MAX = 108
+#: longest path of a Unix socket, terminating null included (``sun_path``: 108 bytes on
+#: Linux, 104 on macOS and the BSDs; the smaller is used)
+_UNIX_PATH_MAX = 104
 
 
 class PackKernelClient(AsyncKernelClient):

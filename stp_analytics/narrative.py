@@ -159,6 +159,15 @@ def area_rows(store: pd.DataFrame, area_code: str, *, all_sexes: bool = False) -
     return rows.drop(columns="_not_persons").reset_index(drop=True)
 
 
+def rows_by_indicator(rows: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
+    """The rows as records, grouped by indicator, in their order (one conversion of the whole
+    frame: converting each indicator's slice separately costs a conversion per indicator)."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for record in rows.to_dict("records"):
+        grouped.setdefault(record["indicator"], []).append(record)
+    return grouped
+
+
 def area_name_of(store: pd.DataFrame, area_code: str) -> str:
     """The area's name as the store spells it (the code itself if the store has no row)."""
     names = store.loc[store["area_code"] == area_code, "area_name"].dropna()
@@ -295,11 +304,11 @@ def area_sentences(
     html: bool = False,
 ) -> list[str]:
     """One sentence per indicator for the area, in the order given ("data not supplied" if none)."""
-    latest = area_rows(store, area_code, all_sexes=True)
+    latest = rows_by_indicator(area_rows(store, area_code, all_sexes=True))
     area_name = area_name or area_name_of(store, area_code)
     sentences = []
     for indicator in indicators:
-        rows = latest[latest["indicator"] == indicator].to_dict("records")
+        rows = latest.get(indicator, [])
         for row in rows or [{"indicator": indicator, "value": math.nan}]:
             tied = tied_ranks(store, indicator, row.get("rank"), str(row.get("sex", "Persons")))
             sentences.append(

@@ -228,11 +228,11 @@ def indicator_rows(
     Missing indicators say "data not supplied"; suppressed ones say so; approximate values are
     marked "(approximate)".
     """
-    latest = narrative.area_rows(store, area_code, all_sexes=True)
+    latest = narrative.rows_by_indicator(narrative.area_rows(store, area_code, all_sexes=True))
     rows = []
     for indicator in indicators:
         meta = narrative.indicator_meta(catalog, indicator)
-        for row in latest[latest["indicator"] == indicator].to_dict("records") or [{}]:
+        for row in latest.get(indicator) or [{}]:
             rows.append(_indicator_row(row, meta))
     return rows
 

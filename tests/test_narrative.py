@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from types import SimpleNamespace
 
+import pandas as pd
 import pytest
 from store_factory import make_store
 
@@ -203,3 +204,17 @@ def test_sentence_states_the_standard() -> None:
         _diabetes(target=66.7, target_gap=-3.3, value=70.0), catalog=CATALOG
     )
     assert met.endswith("; the standard of 66.7% is met.")
+
+
+def test_rows_by_indicator_groups_records_in_their_order():
+    rows = pd.DataFrame({"indicator": ["b", "a", "b", "c"], "sex": ["Male", "Persons", "Female",
+                                                                   "Persons"],
+                         "value": [1.0, 2.0, 3.0, float("nan")]})
+    grouped = narrative.rows_by_indicator(rows)
+    assert list(grouped) == ["b", "a", "c"]
+    assert [r["sex"] for r in grouped["b"]] == ["Male", "Female"]
+    # the same records as converting each indicator's slice
+    for indicator, records in grouped.items():
+        expected = rows[rows["indicator"] == indicator].to_dict("records")
+        assert str(records) == str(expected)
+    assert narrative.rows_by_indicator(rows.iloc[:0]) == {}
