@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -47,6 +48,8 @@ IOPUB_WAIT_S = 0.2
 RECONNECT_MS = 5
 #: poll interval while waiting for a killed kernel process to end
 EXIT_POLL_S = 0.005
+#: name of a kernel's socket folder in the temporary folder: prefix, process id, "-", random
+SOCKET_FOLDER_PREFIX = "stp-kernel-"
 #: longest path of a Unix socket, terminating null included (``sun_path``: 108 bytes on
 #: Linux, 104 on macOS and the BSDs; the smaller is used)
 _UNIX_PATH_MAX = 104
@@ -121,13 +124,51 @@ def quick_reconnect_context() -> zmq.asyncio.Context:
 def socket_folder() -> Iterator[str | None]:
     """A new private folder (mode 0700) for a kernel's ZeroMQ sockets, removed afterwards;
     None where Unix sockets are not available or the folder's path would be too long for
-    one (the kernel then listens on localhost TCP ports, as jupyter_client's default)."""
+    one (the kernel then listens on localhost TCP ports, as jupyter_client's default).
+
+    The folder is named after this process, so one left behind by a process that was killed
+    is removed the next time any build process makes one (:func:`remove_stale_socket_folders`).
+    """
     if os.name != "posix":
         yield None
         return
-    with tempfile.TemporaryDirectory(prefix="stp-kernel-") as folder:
+    remove_stale_socket_folders()
+    with tempfile.TemporaryDirectory(prefix=f"{SOCKET_FOLDER_PREFIX}{os.getpid()}-") as folder:
         prefix = os.path.join(folder, "k")
         yield prefix if len(os.fsencode(prefix)) + len("-65535") < _UNIX_PATH_MAX else None
+
+
+def remove_stale_socket_folders() -> int:
+    """Remove this user's socket folders (in the temporary folder) whose process has gone;
+    returns how many were removed."""
+    removed = 0
+    try:
+        entries = list(os.scandir(tempfile.gettempdir()))
+    except OSError:
+        return 0
+    for entry in entries:
+        pid = entry.name[len(SOCKET_FOLDER_PREFIX):].partition("-")[0]
+        if (not entry.name.startswith(SOCKET_FOLDER_PREFIX) or not pid.isdigit()
+                or _process_exists(int(pid))):
+            continue
+        try:
+            if (entry.is_dir(follow_symlinks=False)
+                    and entry.stat(follow_symlinks=False).st_uid == os.getuid()):
+                shutil.rmtree(entry.path)
+                removed += 1
+        except OSError:  # removed meanwhile by another build, or not ours to remove
+            continue
+    return removed
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def kernel_manager_class(work_dir: Path, standby: kernel_fork.StandbyKernel | None,
@@ -138,7 +179,8 @@ def kernel_manager_class(work_dir: Path, standby: kernel_fork.StandbyKernel | No
     With a ``standby`` (see :mod:`stp_analytics.kernel_fork`), that forked child becomes the
     kernel instead of a new process. With ``sockets`` (a path prefix from
     :func:`socket_folder`), kernel and client talk over Unix sockets in that private folder
-    instead of localhost TCP ports that any local user could reach. Its clients are
+    instead of localhost TCP ports that any local user could reach, and the connection file
+    (with the kernel's message key) is written there too. Its clients are
     :class:`PackKernelClient`."""
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_client.provisioning import LocalProvisioner
@@ -154,6 +196,11 @@ def kernel_manager_class(work_dir: Path, standby: kernel_fork.StandbyKernel | No
         @default("ip")
         def _ip_default(self) -> str:
             return super()._ip_default() if sockets is None else sockets
+
+        @default("connection_file")
+        def _connection_file_default(self) -> str:
+            # beside the sockets, so it goes with them (else a temporary file of its own)
+            return "" if sockets is None else os.path.join(os.path.dirname(sockets), "kernel.json")
 
         @default("context")
         def _context_default(self) -> zmq.asyncio.Context:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import os
 import stat
+import subprocess
+import sys
 import tempfile
 
 import pytest
@@ -104,6 +106,8 @@ def test_kernel_sockets_live_in_a_private_folder_that_is_removed(tmp_path, monke
         manager.write_connection_file()
         info = manager.get_connection_info()
         assert info["transport"] == "ipc" and info["ip"] == sockets
+        assert manager.connection_file == os.path.join(folder, "kernel.json")
+        assert os.path.isfile(manager.connection_file)
         manager.cleanup_connection_file()
     assert not os.path.exists(folder)
     assert _manager(tmp_path).transport == "tcp"  # without a folder: jupyter_client's default
@@ -116,3 +120,20 @@ def test_a_socket_path_too_long_for_unix_falls_back_to_tcp(tmp_path, monkeypatch
     with kernel_session.socket_folder() as sockets:
         assert sockets is None
     assert os.listdir(deep) == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="Unix sockets")
+def test_socket_folders_of_processes_that_have_gone_are_removed(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    stale = tmp_path / f"{kernel_session.SOCKET_FOLDER_PREFIX}{gone.stdout.strip()}-abc"
+    live = tmp_path / f"{kernel_session.SOCKET_FOLDER_PREFIX}{os.getpid()}-def"
+    other = tmp_path / "stp-kernel-notapid-x"
+    for folder in (stale, live, other):
+        folder.mkdir()
+        (folder / "k-1").write_text("")
+    with kernel_session.socket_folder() as sockets:
+        assert os.path.basename(os.path.dirname(sockets)).startswith(
+            f"{kernel_session.SOCKET_FOLDER_PREFIX}{os.getpid()}-")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live.name, other.name])

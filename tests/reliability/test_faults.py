@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -43,7 +44,10 @@ def test_kernel_killed_once_is_retried_then_always_killed_is_reported(tmp_path):
 
 
 @pytest.mark.slow
-def test_worker_process_killed_is_retried_alone_and_nothing_lost(tmp_path):
+def test_worker_process_killed_is_retried_alone_and_nothing_lost(tmp_path, monkeypatch):
+    temporary = tmp_path / "tmp"  # the build's own temporary folder (its kernels' sockets)
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
     markers = tmp_path / "markers"
     markers.mkdir()
     config = text_config(tmp_path, parameters={"kill_worker_for": "E54000006",
@@ -51,6 +55,8 @@ def test_worker_process_killed_is_retried_alone_and_nothing_lost(tmp_path):
     result = runner.build(config)
     assert sorted(o.area_code for o in result.outcomes) == list(helpers.AREAS)
     assert all(o.status == "built" for o in result.outcomes), runner.summary_lines(result)
+    # the killed worker's socket folder was removed by the worker that ran the retry
+    assert list(temporary.iterdir()) == []
     always = runner.build(runner.with_overrides(
         config, force=True, parameters={"kill_worker_for": "E54000006"}))
     statuses = {o.area_code: o.status for o in always.outcomes}
