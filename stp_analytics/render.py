@@ -7,17 +7,20 @@ event-handler attributes, ``javascript:`` links and any resource (``src``, CSS `
 ``@import``) not held in the document itself, and finally a contents list built from the ``<h2>``
 section headings. PDF: WeasyPrint from the same HTML, print CSS in ``packs/templates/pack.css``
 (A4, running header, "Page N of M", cover page, a page per section, figures and tables never
-split), a fetcher that refuses everything except ``data:`` URIs, and a fixed PDF identifier so
-the same HTML gives the same bytes.
+split), a fetcher that refuses everything except ``data:`` URIs, a fixed PDF identifier and a
+fixed font timestamp, so the same HTML gives the same bytes.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import hashlib
 import html as html_lib
+import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -321,6 +324,29 @@ def _images_by_reference(document: str) -> tuple[str, dict[str, bytes]]:
     return _PNG_DATA_URI.sub(reference, document), images
 
 
+#: the ``SOURCE_DATE_EPOCH`` (seconds since 1970) that stamps fonts subset while a PDF is written
+FONT_TIMESTAMP = "0"
+
+
+@contextlib.contextmanager
+def fixed_font_timestamp() -> Iterator[None]:
+    """Hold ``SOURCE_DATE_EPOCH`` at :data:`FONT_TIMESTAMP` (unless the caller has set it).
+
+    Without the HarfBuzz-Subset library WeasyPrint subsets fonts with fontTools, which writes
+    the current time into each embedded font's ``head`` table, so the same HTML gave different
+    PDF bytes a second later. fontTools takes that time from ``SOURCE_DATE_EPOCH`` when it is set
+    (the reproducible-builds convention). With HarfBuzz-Subset no timestamp is written at all.
+    """
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = FONT_TIMESTAMP
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
 def render_pdf(document: str) -> bytes:
     """Static HTML -> A4 PDF bytes, identical for identical HTML (fixed identifier, no dates)."""
     import weasyprint
@@ -328,9 +354,9 @@ def render_pdf(document: str) -> bytes:
     pdf_images.install()
     identifier = hashlib.sha256(document.encode("utf-8")).hexdigest()[:32].encode("ascii")
     lean, images = _images_by_reference(document)
-    return weasyprint.HTML(
-        string=lean, base_url=None, url_fetcher=_no_network_fetcher(images)
-    ).write_pdf(pdf_identifier=identifier, custom_metadata=False)
+    page = weasyprint.HTML(string=lean, base_url=None, url_fetcher=_no_network_fetcher(images))
+    with fixed_font_timestamp():
+        return page.write_pdf(pdf_identifier=identifier, custom_metadata=False)
 
 
 def league_heatmap(store_path: Path, area_set: str, catalog_path: Path | None = None

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import itertools
+import os
 import re
+import warnings
 
 import nbformat
 import pytest
@@ -94,6 +97,24 @@ def test_pdf_is_a4_numbered_and_byte_identical():
     assert "West Yorkshire" in reader.pages[0].extract_text()
     assert "Summary" in reader.pages[1].extract_text()
     assert "Annex" in reader.pages[-1].extract_text()
+
+
+def test_pdf_bytes_do_not_depend_on_the_clock_when_fonttools_subsets(monkeypatch):
+    """Without HarfBuzz-Subset, WeasyPrint subsets fonts with fontTools, which stamps each
+    embedded font with the current time: two renders a minute apart must still match."""
+    from fontTools.misc import timeTools
+    from weasyprint.pdf import fonts
+
+    monkeypatch.setattr(fonts, "harfbuzz_subset", None)  # take WeasyPrint's fontTools path
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    ticks = itertools.count(1_800_000_000, 60)  # a minute later at every call
+    monkeypatch.setattr(timeTools, "time", type("Clock", (), {"time": lambda: next(ticks)}))
+    document = render.render_html(executed_notebook(), CONTEXT)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        first, second = render.render_pdf(document), render.render_pdf(document)
+    assert first == second
+    assert "SOURCE_DATE_EPOCH" not in os.environ  # put back as it was
 
 
 def _page_holding(reader: PdfReader, text: str) -> int:
