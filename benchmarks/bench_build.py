@@ -52,6 +52,18 @@ def timed(label: str, action) -> float:
     return seconds
 
 
+def library_versions() -> str:
+    """The versions that decide most of a pack's time (charts, PDF, data), and whether
+    WeasyPrint has HarfBuzz-Subset for its fonts (else it falls back to slower fontTools)."""
+    from importlib.metadata import version
+
+    from weasyprint.text.ffi import harfbuzz_subset
+
+    names = ("matplotlib", "weasyprint", "pandas", "pyarrow", "ipykernel", "papermill")
+    found = ", ".join(f"{name} {version(name)}" for name in names)
+    return f"{found}, HarfBuzz-Subset {'yes' if harfbuzz_subset is not None else 'no'}"
+
+
 def notebook_parameters(code: str, store: Path, area_set: str, pack_yml: Path) -> dict:
     return {"footprint": code, "area_set": area_set, "store_path": str(store),
             "catalog_path": str(paths.default_catalog_path()), "pack_config": str(pack_yml)}
@@ -146,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     count = len(codes)
     print(f"benchmark: pack {spec.name}, {count} areas of {args.areas}, "
           f"{args.workers} workers, naive sample {args.sample}", flush=True)
+    print(f"libraries: {library_versions()}", flush=True)
 
     store = Path(metrics.load_or_build_store(area_set=args.areas, cache_dir=out / ".cache"))
     print(f"metric store ready: {store}", flush=True)
