@@ -161,14 +161,41 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+#: distributions whose version decides a pack's bytes: the numbers (pandas, numpy, scipy,
+#: pyarrow), the charts (matplotlib, seaborn, Pillow), the notebook and HTML (papermill,
+#: nbformat, nbconvert, Jinja2) and the PDF (WeasyPrint, pydyf, fontTools)
+RENDERING_DISTRIBUTIONS = ("pandas", "numpy", "scipy", "pyarrow", "matplotlib", "seaborn",
+                           "pillow", "papermill", "nbformat", "nbconvert", "jinja2",
+                           "weasyprint", "pydyf", "fonttools")
+
+
+def rendering_stack() -> dict[str, str]:
+    """The installed version of each of :data:`RENDERING_DISTRIBUTIONS` ("" when absent), and
+    whether the HarfBuzz-Subset library is there (WeasyPrint subsets fonts with it, else with
+    fontTools, and the two give different font bytes)."""
+    from ctypes.util import find_library
+    from importlib.metadata import PackageNotFoundError, version
+
+    stack = {}
+    for name in RENDERING_DISTRIBUTIONS:
+        try:
+            stack[name] = version(name)
+        except PackageNotFoundError:
+            stack[name] = ""
+    stack["harfbuzz-subset"] = "yes" if find_library("harfbuzz-subset") else "no"
+    return stack
+
+
 def library_hash() -> str:
-    """Version plus every source and template file of the stp_analytics package."""
+    """Version plus every source and template file of the stp_analytics package, plus the
+    :func:`rendering_stack`: after an upgrade of matplotlib or WeasyPrint, packs are rebuilt."""
     digest = hashlib.sha256(__version__.encode())
     root = Path(__file__).resolve().parent
     for path in sorted(root.rglob("*")):
         if path.is_file() and path.suffix in {".py", ".j2", ".yml", ".css", ".mplstyle"}:
             digest.update(path.relative_to(root).as_posix().encode())
             digest.update(path.read_bytes())
+    digest.update(_json_bytes(rendering_stack()))
     return digest.hexdigest()
 
 
@@ -705,7 +732,7 @@ def build(config: BuildConfig) -> BuildResult:
         manifest_path = pack_dir / MANIFEST_NAME
         manifest = read_manifest(manifest_path)
         manifest.update({"pack": spec.name, "title": spec.title, "area_set": config.area_set,
-                         "library_version": __version__})
+                         "library_version": __version__, "rendering_stack": rendering_stack()})
         entries: dict[str, Any] = manifest["packs"]
         outcomes: list[PackOutcome] = []
         todo = []

@@ -108,6 +108,19 @@ def test_no_change_rebuild_executes_nothing(tmp_path, monkeypatch):
     assert [o.status for o in repaired.outcomes] == ["built", "skipped"]
 
 
+def test_an_upgraded_renderer_changes_the_library_hash(monkeypatch):
+    """Charts and PDFs depend on matplotlib and WeasyPrint as much as on our sources: a pack
+    built with another version is not "unchanged"."""
+    stack = runner.rendering_stack()
+    assert set(runner.RENDERING_DISTRIBUTIONS) < set(stack)
+    assert stack["matplotlib"] and stack["weasyprint"]  # installed, so named with a version
+    before = runner.library_hash()
+    monkeypatch.setattr(runner, "rendering_stack", lambda: {**stack, "matplotlib": "0.0"})
+    assert runner.library_hash() != before
+    monkeypatch.setattr(runner, "rendering_stack", lambda: {**stack, "harfbuzz-subset": "x"})
+    assert runner.library_hash() != before
+
+
 @pytest.mark.slow
 def test_three_gaps_pack_builds_for_three_footprints(tmp_path):
     """The real pack, end to end: store built once, three footprints, HTML + PDF + index."""
@@ -136,6 +149,8 @@ def test_three_gaps_pack_builds_for_three_footprints(tmp_path):
     heatmap, note = render.league_heatmap(store, "stp2017")
     assert heatmap.startswith("<img") and note == ""
     assert "League heat map" in index and heatmap in index
+    manifest = runner.read_manifest(pack_dir / runner.MANIFEST_NAME)
+    assert manifest["rendering_stack"] == runner.rendering_stack()  # what drew these packs
 
 
 def test_a_call_queued_behind_the_packs_runs_in_a_worker(tmp_path):
