@@ -53,15 +53,22 @@ def timed(label: str, action) -> float:
 
 
 def library_versions() -> str:
-    """The versions that decide most of a pack's time (charts, PDF, data), and whether
-    WeasyPrint has HarfBuzz-Subset for its fonts (else it falls back to slower fontTools)."""
+    """The versions that decide most of a pack's time (charts, PDF, data), whether WeasyPrint
+    has HarfBuzz-Subset for its fonts (else it falls back to slower fontTools), and the font the
+    packs' CSS gets for Arial (DejaVu Sans, where Liberation Sans is missing, sets more pages)."""
     from importlib.metadata import version
 
     from weasyprint.text.ffi import harfbuzz_subset
 
     names = ("matplotlib", "weasyprint", "pandas", "pyarrow", "ipykernel", "papermill")
     found = ", ".join(f"{name} {version(name)}" for name in names)
-    return f"{found}, HarfBuzz-Subset {'yes' if harfbuzz_subset is not None else 'no'}"
+    try:
+        font = subprocess.run(["fc-match", "-f", "%{family[0]}", "Arial"], capture_output=True,
+                              text=True, timeout=10).stdout or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        font = "unknown"
+    return (f"{found}, HarfBuzz-Subset {'yes' if harfbuzz_subset is not None else 'no'}, "
+            f"Arial set in {font}")
 
 
 def notebook_parameters(code: str, store: Path, area_set: str, pack_yml: Path) -> dict:
