@@ -53,22 +53,20 @@ def timed(label: str, action) -> float:
 
 
 def library_versions() -> str:
-    """The versions that decide most of a pack's time (charts, PDF, data), whether WeasyPrint
-    has HarfBuzz-Subset for its fonts (else it falls back to slower fontTools), and the font the
-    packs' CSS gets for Arial (DejaVu Sans, where Liberation Sans is missing, sets more pages)."""
+    """What decides most of a pack's time besides the code: the build's rendering stack
+    (:func:`stp_analytics.runner.rendering_stack`: library versions and whether WeasyPrint has
+    HarfBuzz-Subset, else it falls back to slower fontTools), ipykernel, and the font the packs'
+    CSS gets for Arial (DejaVu Sans, where Liberation Sans is missing, sets more pages)."""
     from importlib.metadata import version
 
-    from weasyprint.text.ffi import harfbuzz_subset
-
-    names = ("matplotlib", "weasyprint", "pandas", "pyarrow", "ipykernel", "papermill")
-    found = ", ".join(f"{name} {version(name)}" for name in names)
+    stack = {**runner.rendering_stack(), "ipykernel": version("ipykernel")}
     try:
         font = subprocess.run(["fc-match", "-f", "%{family[0]}", "Arial"], capture_output=True,
                               text=True, timeout=10).stdout or "unknown"
     except (OSError, subprocess.SubprocessError):
         font = "unknown"
-    return (f"{found}, HarfBuzz-Subset {'yes' if harfbuzz_subset is not None else 'no'}, "
-            f"Arial set in {font}")
+    found = ", ".join(f"{name} {value}" for name, value in stack.items())
+    return f"{found}, Arial set in {font}"
 
 
 def notebook_parameters(code: str, store: Path, area_set: str, pack_yml: Path) -> dict:

@@ -25,6 +25,7 @@ the next build does only what is left.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -173,17 +174,24 @@ def rendering_stack() -> dict[str, str]:
     """The installed version of each of :data:`RENDERING_DISTRIBUTIONS` ("" when absent), and
     whether the HarfBuzz-Subset library is there (WeasyPrint subsets fonts with it, else with
     fontTools, and the two give different font bytes)."""
+    return dict(_installed_stack())
+
+
+@functools.cache
+def _installed_stack() -> tuple[tuple[str, str], ...]:
+    """:func:`rendering_stack`, looked up once per process (a build asks for it three times;
+    what a running process has imported does not change under it)."""
     from ctypes.util import find_library
     from importlib.metadata import PackageNotFoundError, version
 
-    stack = {}
+    stack = []
     for name in RENDERING_DISTRIBUTIONS:
         try:
-            stack[name] = version(name)
+            stack.append((name, version(name)))
         except PackageNotFoundError:
-            stack[name] = ""
-    stack["harfbuzz-subset"] = "yes" if find_library("harfbuzz-subset") else "no"
-    return stack
+            stack.append((name, ""))
+    stack.append(("harfbuzz-subset", "yes" if find_library("harfbuzz-subset") else "no"))
+    return tuple(stack)
 
 
 def library_hash() -> str:
