@@ -134,8 +134,7 @@ def reproducibility(pack: PackContext, parameters: Mapping[str, Any]) -> Markup:
 
     values: dict[str, Any] = {
         "stp_analytics version": stp_analytics.__version__,
-        "metric store hash": try_call("store hash", metrics.store_hash, pack.catalog,
-                                      pack.area_set.name),
+        "metric store hash": try_call("store hash", metrics.store_file_hash, pack.store_path),
     }
     files = set()
     for source in pack.catalog.sources.values():

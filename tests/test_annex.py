@@ -25,3 +25,18 @@ def test_reproducibility_has_no_timestamps_and_is_stable() -> None:
     assert first == str(annex.reproducibility(pack, {"footprint": "E54000007", "x": 0.02}))
     assert "stp_analytics version" in first and "parameter footprint" in first
     assert not re.search(r"\d{2}:\d{2}:\d{2}|20\d\d-\d\d-\d\dT", first)
+
+
+def test_reproducibility_store_hash_is_the_store_files_digest(tmp_path) -> None:
+    """The annex's store hash identifies the numbers (the store file), not the library code."""
+    import hashlib
+
+    store_file = tmp_path / "store.parquet"
+    store_file.write_bytes(b"the numbers")
+    pack = make_pack(care_store())
+    pack.catalog.sources = {}
+    pack.store_path = str(store_file)
+    html = str(annex.reproducibility(pack, {}))
+    assert hashlib.sha256(b"the numbers").hexdigest()[:16] in html
+    store_file.write_bytes(b"other numbers")
+    assert hashlib.sha256(b"other numbers").hexdigest()[:16] in str(annex.reproducibility(pack, {}))

@@ -73,6 +73,15 @@ def store_hash(
     return digest.hexdigest()[:HASH_LENGTH]
 
 
+def store_file_hash(path: str | os.PathLike) -> str:
+    """Hex digest of a metric store file's bytes: the same digest means the same numbers."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:HASH_LENGTH]
+
+
 def load_or_build_store(
     catalog: Any = None,
     area_set: str = "stp2017",
