@@ -41,7 +41,10 @@ from pathlib import Path
 
 import nbformat
 
-from stp_analytics import geography, metrics, packs, paths, render, runner
+from stp_analytics import metrics, paths
+from stp_analytics.build import pack_spec as packs
+from stp_analytics.build import render, runner
+from stp_analytics.data import geography
 
 
 def timed(label: str, action) -> float:
@@ -54,7 +57,7 @@ def timed(label: str, action) -> float:
 
 def library_versions() -> str:
     """What decides most of a pack's time besides the code: the build's rendering stack
-    (:func:`stp_analytics.runner.rendering_stack`: library versions and whether WeasyPrint has
+    (:func:`stp_analytics.build.runner.rendering_stack`: library versions and whether WeasyPrint has
     HarfBuzz-Subset, else it falls back to slower fontTools), ipykernel, and the font the packs'
     CSS gets for Arial (DejaVu Sans, where Liberation Sans is missing, sets more pages)."""
     from importlib.metadata import version
@@ -167,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
 
     store = Path(metrics.load_or_build_store(area_set=args.areas, cache_dir=out / ".cache"))
     print(f"metric store ready: {store}", flush=True)
-    build_command = [sys.executable, "-m", "stp_analytics.cli", "build", "--pack", args.pack,
+    build_command = [sys.executable, "-m", "stp_analytics.cli.app", "build", "--pack", args.pack,
                      "--areas", args.areas, "--out", str(out), "--workers", str(args.workers),
                      "--no-progress", "--allow-outside"]
     if args.limit:

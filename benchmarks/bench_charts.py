@@ -16,11 +16,11 @@ import argparse
 import statistics
 import time
 
-from stp_analytics.catalog import load_catalog
 from stp_analytics.charts import gallery
 from stp_analytics.charts.base import Chart, new_figure
 from stp_analytics.charts.style import DEFAULT_PALETTE, style_context
-from stp_analytics.geography import resolve_area
+from stp_analytics.data.catalog import load_catalog
+from stp_analytics.data.geography import resolve_area
 from stp_analytics.metrics import load_or_build_store, read_store
 
 

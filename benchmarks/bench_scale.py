@@ -22,7 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from stp_analytics import geography, metrics, runner
+from stp_analytics import metrics
+from stp_analytics.build import runner
+from stp_analytics.data import geography
 
 
 def main(argv: list[str] | None = None) -> int:

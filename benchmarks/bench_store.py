@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 import warnings
 
-from stp_analytics.catalog import load_catalog
+from stp_analytics.data.catalog import load_catalog
 from stp_analytics.metrics import build_store
 
 

@@ -18,6 +18,11 @@ def project_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
+def package_dir() -> Path:
+    """The installed ``stp_analytics`` package folder."""
+    return Path(__file__).resolve().parent
+
+
 def data_catalog_dir() -> Path:
     """The folder with catalog.yml, SOURCES.md and the vendored sources."""
     return project_root() / "data_catalog"

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pandas as pd
 from store_factory import make_store
 
-from stp_analytics import pack_content
+from stp_analytics.content import pack_content
 
 GM = {"area_code": "E54000007", "area_name": "Greater Manchester"}
 

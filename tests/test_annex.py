@@ -1,4 +1,4 @@
-"""Tests for stp_analytics.annex: data-quality notes and the reproducibility block."""
+"""Tests for stp_analytics.content.annex: data-quality notes and the reproducibility block."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 
 from pack_fixtures import care_store, lookup_pack, make_pack
 
-from stp_analytics import annex
+from stp_analytics.content import annex
 
 
 def test_data_quality_notes_aggregate_by_indicator_and_note() -> None:

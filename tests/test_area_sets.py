@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from stp_analytics import geography
+from stp_analytics.data import geography
+from stp_analytics.data.geography import derive
+from stp_analytics.data.geography.area_set import areas_dir
 from stp_analytics.errors import CatalogError, DataValidationError, ParameterError
-from stp_analytics.geography import derive
-from stp_analytics.geography.area_set import areas_dir
 
 SHIPPED = ["ccg2017", "stp2017"]
 

@@ -8,8 +8,8 @@ import pytest
 import yaml
 from catalog_fixtures import good_csv, indicator_entry, write_catalog
 
-from stp_analytics import catalog as catalog_module
-from stp_analytics.catalog import (
+from stp_analytics.data import catalog as catalog_module
+from stp_analytics.data.catalog import (
     AGGREGATIONS,
     COMPARISON_METHODS,
     POLARITIES,

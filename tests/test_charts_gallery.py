@@ -7,8 +7,8 @@ from types import SimpleNamespace
 import pytest
 from chart_fixtures import AREA, INDICATOR_INFO, synthetic_store
 
-from stp_analytics.charts.gallery import catalog_indicator_info, main, render_gallery
-from stp_analytics.cli import build_parser
+from stp_analytics.cli.app import build_parser
+from stp_analytics.content.gallery import catalog_indicator_info, main, render_gallery
 
 STORE_CHARTS = ["spine", "spc", "funnel", "caterpillar", "benchmark", "trend",
                 "trend-small-multiples", "heatmap"]

@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-from stp_analytics import __version__, cli
+from stp_analytics import __version__
+from stp_analytics.cli import app as cli
 from stp_analytics.errors import StpPacksError
 
 
@@ -56,7 +57,7 @@ def test_library_errors_become_one_line_and_exit_2(
 
 def test_console_script_is_installed() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "stp_analytics.cli", "--version"],
+        [sys.executable, "-m", "stp_analytics.cli.app", "--version"],
         capture_output=True, text=True, check=False,
     )
     assert result.returncode == 0

@@ -1,4 +1,5 @@
-"""Tests for stp_analytics.display: escaped static HTML, real tables, notices not failures."""
+"""Tests for stp_analytics.content.display: escaped static HTML, real tables, notices not
+failures."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pandas as pd
 import pytest
 from pack_fixtures import cells
 
-from stp_analytics import display
+from stp_analytics.content import display
 
 
 def test_heading_and_section_escape() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from build_fixtures import helpers
 
-from stp_analytics import executors, runner
+from stp_analytics.build import executors, runner
 from stp_analytics.errors import ParameterError
 
 

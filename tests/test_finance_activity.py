@@ -116,7 +116,7 @@ def test_bad_input_is_named() -> None:
 
 
 def test_ons_population_area_and_england() -> None:
-    from stp_analytics.geography import area_population, lad_population
+    from stp_analytics.data.geography import area_population, lad_population
 
     gm = activity.ons_population("E54000007", "stp2017", ["2016/17", "2018/19", "2019/20"])
     assert list(gm) == ["2016/17", "2018/19"]  # no ONS estimate for mid-2019 in the data

@@ -1,4 +1,5 @@
-"""Tests for stp_analytics.finance_display: the finance model blocks and the activity per 1,000
+"""Tests for stp_analytics.content.finance_display: the finance model blocks and the activity per
+1,000
 table and sentence (hand-made activity tables, so every figure is checked by hand)."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import pandas as pd
 from markupsafe import Markup
 from pack_fixtures import cells
 
-from stp_analytics import finance_display
+from stp_analytics.content import finance_display
 from stp_analytics.finance import activity
 
 CATALOG = SimpleNamespace(indicators={

@@ -7,11 +7,11 @@ import gzip
 import pandas as pd
 import pytest
 
+from stp_analytics.data import name_matching as nm
+from stp_analytics.data.loaders import finance_sources as fs
+from stp_analytics.data.loaders.common import BOOKKEEPING_COLUMNS
 from stp_analytics.errors import DataValidationError
 from stp_analytics.finance import finance_baseline
-from stp_analytics.finance import name_matching as nm
-from stp_analytics.loaders import finance_sources as fs
-from stp_analytics.loaders.common import BOOKKEEPING_COLUMNS
 from stp_analytics.paths import sources_dir
 from stp_analytics.schema import OBSERVATION_COLUMNS
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from stp_analytics import geography
+from stp_analytics.data import geography
 from stp_analytics.errors import ParameterError, UnknownAreaError
 from stp_analytics.paths import sources_dir
 

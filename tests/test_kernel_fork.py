@@ -1,4 +1,5 @@
-"""Kernels forked from a pool worker (stp_analytics.kernel_fork): what the kernel sees, when the
+"""Kernels forked from a pool worker (stp_analytics.build.kernels.fork): what the kernel sees, when
+the
 usual start is used instead, and that a pack is the same either way."""
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import nbformat
 import pytest
 from build_fixtures import helpers
 
-from stp_analytics import kernel_fork, packs, runner
+from stp_analytics.build import pack_spec as packs
+from stp_analytics.build import runner
+from stp_analytics.build.kernels import fork as kernel_fork
 
 LINUX = sys.platform.startswith("linux")
 
@@ -40,7 +43,7 @@ def _facts_pack(tmp_path, warm_up: str = "") -> str:
     nb.cells = [
         nbformat.v4.new_code_cell('footprint = ""\narea_set = "stp2017"\nstore_path = ""\n'
                                   'catalog_path = ""', metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell("from stp_analytics import display  # noqa: F401"),
+        nbformat.v4.new_code_cell("from stp_analytics.content import display  # noqa: F401"),
         nbformat.v4.new_code_cell(FACTS),
     ]
     notebook = tmp_path / "facts.ipynb"
@@ -63,7 +66,7 @@ def _kernel_facts(pack_dir, folder: str) -> dict:
 def test_notebook_imports_names_modules_and_submodules(tmp_path):
     nb = nbformat.v4.new_notebook()
     nb.cells = [
-        nbformat.v4.new_code_cell("import os, json as j\nfrom stp_analytics import display, "
+        nbformat.v4.new_code_cell("import os, json as j\nfrom stp_analytics import charts, "
                                   "__version__\nfrom . import nothing\nx = 1"),
         nbformat.v4.new_code_cell("this is not python ("),
         nbformat.v4.new_markdown_cell("import markdown_is_not_code"),
@@ -71,7 +74,7 @@ def test_notebook_imports_names_modules_and_submodules(tmp_path):
     path = tmp_path / "n.ipynb"
     nbformat.write(nb, path)
     assert kernel_fork.notebook_imports(path) == ["json", "os", "stp_analytics",
-                                                  "stp_analytics.display"]
+                                                  "stp_analytics.charts"]
 
 
 def test_fork_is_declined_when_disabled_or_threaded(monkeypatch):
@@ -100,7 +103,8 @@ def test_pack_definition_checks_kernel_preload(tmp_path):
     pack = _facts_pack(tmp_path, warm_up="not a callable")
     with pytest.raises(Exception, match="kernel_preload.*package.module:function"):
         packs.load_pack(pack)
-    assert packs.load_pack("three_gaps").kernel_preload == "stp_analytics.kernel_warmup:three_gaps"
+    preload = packs.load_pack("three_gaps").kernel_preload
+    assert preload == "stp_analytics.content.kernel_warmup:three_gaps"
 
 
 @pytest.mark.skipif(not LINUX, reason="kernels are forked on Linux only")

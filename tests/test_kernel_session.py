@@ -1,4 +1,4 @@
-"""The kernel manager and client every pack uses (stp_analytics.kernel_session): a kernel is
+"""The kernel manager and client every pack uses (stp_analytics.build.kernels.session): a kernel is
 ready once it has answered kernel_info and IOPub has carried that request's idle status; a dead
 kernel is reported; the client's sockets retry quickly; a killed kernel is polled for often."""
 
@@ -15,7 +15,7 @@ import pytest
 import zmq
 from jupyter_client.manager import AsyncKernelManager
 
-from stp_analytics import kernel_session
+from stp_analytics.build.kernels import session as kernel_session
 
 
 def _manager(tmp_path, sockets: str | None = None) -> AsyncKernelManager:

@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from stp_analytics.catalog import load_catalog
+from stp_analytics.data.catalog import load_catalog
+from stp_analytics.data.loaders import get_loader, loader_names, register_loader
+from stp_analytics.data.loaders.common import normalise_period, period_kind
 from stp_analytics.errors import CatalogError, DataValidationError
-from stp_analytics.loaders import get_loader, loader_names, register_loader
-from stp_analytics.loaders.common import normalise_period, period_kind
 from stp_analytics.paths import sources_dir
 
 FOOTPRINT = "E54000005"  # West Yorkshire

@@ -81,7 +81,7 @@ def test_read_store_checks_columns(tmp_path):
 
 
 def test_catalogue_path_is_accepted(tmp_path):
-    from stp_analytics.catalog import load_catalog
+    from stp_analytics.data.catalog import load_catalog
     from stp_analytics.paths import default_catalog_path
 
     path = default_catalog_path()

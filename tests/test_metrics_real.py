@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from stp_analytics import methods
-from stp_analytics.catalog import load_catalog
+from stp_analytics.data.catalog import load_catalog
 from stp_analytics.metrics import build_store, indicator_status
 from stp_analytics.paths import sources_dir
 from stp_analytics.schema import STORE_COLUMNS

@@ -1,4 +1,4 @@
-"""Tests for stp_analytics.narrative: ordinals, sentences and rule-based key messages."""
+"""Tests for stp_analytics.content.narrative: ordinals, sentences and rule-based key messages."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from store_factory import make_store
 
-from stp_analytics import narrative
+from stp_analytics.content import narrative
 
 GM = {"area_code": "E54000007", "area_name": "Greater Manchester"}
 CATALOG = SimpleNamespace(

@@ -9,7 +9,8 @@ import nbformat
 import pytest
 import yaml
 
-from stp_analytics import packs, paths
+from stp_analytics import paths
+from stp_analytics.build import pack_spec as packs
 
 NOTEBOOKS = sorted(paths.notebooks_dir().glob("*.ipynb"))
 PACK = paths.packs_dir() / "three_gaps.yml"

@@ -32,7 +32,7 @@ OGL = "Contains public sector information licensed under the Open Government Lic
 
 @pytest.fixture(scope="module")
 def catalog():
-    from stp_analytics.catalog import load_catalog
+    from stp_analytics.data.catalog import load_catalog
 
     return load_catalog()
 

@@ -7,8 +7,8 @@ import pytest
 from pack_fixtures import GM, care_store, make_pack
 from store_factory import make_store
 
-from stp_analytics import pack_charts
-from stp_analytics.display import NOT_AVAILABLE
+from stp_analytics.content import pack_charts
+from stp_analytics.content.display import NOT_AVAILABLE
 
 
 def _trend_pack():

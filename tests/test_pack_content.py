@@ -1,4 +1,5 @@
-"""Tests for stp_analytics.pack_content: the pack context, summary facts, tiles and sections."""
+"""Tests for stp_analytics.content.pack_content: the pack context, summary facts, tiles and
+sections."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pandas as pd
 from pack_fixtures import CATALOG, GM, care_store, cells, lookup_pack, make_pack
 from store_factory import make_store
 
-from stp_analytics import display, pack_content
+from stp_analytics.content import display, pack_content
 
 
 def test_indicator_rows_from_store() -> None:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from stp_analytics import packs, paths
+from stp_analytics import paths
+from stp_analytics.build import pack_spec as packs
 from stp_analytics.errors import ParameterError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

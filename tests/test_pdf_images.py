@@ -1,4 +1,4 @@
-"""PNG charts go into the PDF as they are (stp_analytics.pdf_images): which PNGs pass through,
+"""PNG charts go into the PDF as they are (stp_analytics.build.pdf_images): which PNGs pass through,
 and that a PDF shows the same pixels, byte for byte the same, with the hook as without it."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from stp_analytics import pdf_images, render
+from stp_analytics.build import pdf_images, render
 
 
 def _png(mode: str, **save: object) -> bytes:

@@ -13,7 +13,7 @@ import pytest
 from build_fixtures import helpers
 from pypdf import PdfReader
 
-from stp_analytics import render
+from stp_analytics.build import render
 
 PIXEL = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9aw"
          "AAAABJRU5ErkJggg==")

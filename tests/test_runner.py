@@ -8,7 +8,8 @@ import os
 import pytest
 from build_fixtures import helpers
 
-from stp_analytics import cli, runner
+from stp_analytics import cli
+from stp_analytics.build import runner
 
 
 def test_slugify_and_atomic_write(tmp_path):
@@ -126,7 +127,7 @@ def test_three_gaps_pack_builds_for_three_footprints(tmp_path):
     """The real pack, end to end: store built once, three footprints, HTML + PDF + index."""
     from pypdf import PdfReader
 
-    from stp_analytics import render
+    from stp_analytics.build import render
 
     config = runner.BuildConfig(areas=("E54000005", "Greater Manchester", "E54000010"),
                                 out_dir=tmp_path / "out", workers=2, progress=False)

@@ -26,7 +26,6 @@ _EXPORTS: dict[str, str] = {
     "prepare_bridge_data": "bridge", "plot_bridge": "bridge",
     "prepare_tornado_data": "tornado", "plot_tornado": "tornado",
     "prepare_heatmap_data": "heatmap", "plot_heatmap": "heatmap",
-    "render_gallery": "gallery",
 }
 
 __all__ = sorted(_EXPORTS)

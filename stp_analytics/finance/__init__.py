@@ -8,7 +8,7 @@ Public API:
 * :func:`project_gap`, :func:`bridge_table`, :func:`sensitivity_table`, :func:`national_table`;
 * :func:`finance_section` -> :class:`FinanceResult` (everything the pack's section shows).
 
-Name matching of the finance sources is in :mod:`stp_analytics.loaders.finance_sources`.
+Name matching of the finance sources is in :mod:`stp_analytics.data.loaders.finance_sources`.
 """
 
 from __future__ import annotations

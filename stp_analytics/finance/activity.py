@@ -8,7 +8,7 @@ counts (e.g. A&E attendances, emergency admissions via A&E) into financial-year 
   than 12 months in the store is left out (an incomplete year is not comparable);
 * population: ONS mid-year estimate for the year the financial year starts in (mid-2016 for
   2016/17), apportioned to the area by its districts' shares (:func:`ons_population`, from
-  :func:`stp_analytics.geography.area_population`); England is the sum of its districts;
+  :func:`stp_analytics.data.geography.area_population`); England is the sum of its districts;
 * per 1,000: ``count / population * 1000``;
 * growth: per cent change on the previous complete financial year, of the count and of the rate
   per 1,000 (the rate's growth is growth over and above population growth);
@@ -163,8 +163,8 @@ def ons_population(
     Uses the mid-year estimate of the calendar year the financial year starts in; years outside
     the ONS file (2001-2018) are left out.
     """
-    from stp_analytics.geography import population as ons
-    from stp_analytics.geography import sources
+    from stp_analytics.data.geography import population as ons
+    from stp_analytics.data.geography import sources
 
     result = {}
     for year in years:

@@ -24,9 +24,9 @@ from functools import lru_cache
 
 import pandas as pd
 
+from stp_analytics.data.geography import area_population, load_area_set
+from stp_analytics.data.loaders import finance_sources as sources
 from stp_analytics.errors import ParameterError
-from stp_analytics.geography import area_population, load_area_set
-from stp_analytics.loaders import finance_sources as sources
 
 GROWTH_FROM, GROWTH_TO = 2011, 2016
 BASE_POPULATION_YEAR = 2016

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from stp_analytics.data.geography import resolve_area
+from stp_analytics.data.loaders import finance_sources as sources
 from stp_analytics.finance.assumptions import (
     FinanceAssumptions,
     assumptions_table,
@@ -28,8 +30,6 @@ from stp_analytics.finance.model import (
 )
 from stp_analytics.finance.sensitivity import sensitivity_table
 from stp_analytics.finance.tables import national_table
-from stp_analytics.geography import resolve_area
-from stp_analytics.loaders import finance_sources as sources
 
 MODEL_LABEL = (
     "MODEL, not a forecast: every figure follows from the assumptions listed, applied to the "

@@ -22,8 +22,7 @@ from stp_analytics.errors import DataValidationError
 from stp_analytics.schema import STORE_COLUMNS
 
 # Modules whose code changes the store's numbers (hashed with the version).
-COMPUTING_MODULES = ("metrics", "methods", "catalog.py", "loaders", "validation.py", "geography",
-                     "schema.py")
+COMPUTING_MODULES = ("metrics", "methods", "data", "schema.py")
 HASH_LENGTH = 16
 
 
@@ -110,7 +109,7 @@ def load_or_build_store(
 def as_catalog(catalog: Any) -> Any:
     """A Catalog from a Catalog, a catalogue file path, or None (the default catalogue)."""
     if catalog is None or isinstance(catalog, (str, os.PathLike)):
-        from stp_analytics.catalog import load_catalog
+        from stp_analytics.data.catalog import load_catalog
 
         return load_catalog(catalog)
     return catalog

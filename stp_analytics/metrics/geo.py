@@ -1,6 +1,7 @@
 """The geography the metric store needs, in one place: areas, regions, part look-ups, populations.
 
-A thin adapter over :mod:`stp_analytics.geography` (or any object with the same functions, which is
+A thin adapter over :mod:`stp_analytics.data.geography` (or any object with the same functions,
+which is
 how tests inject a small synthetic geography). It only reshapes what geography returns into the
 frames the aggregation uses; it holds no data of its own.
 """
@@ -23,7 +24,7 @@ PART_LEVEL = {"practice": "ccg"}
 
 
 def _default_provider() -> ModuleType:
-    from stp_analytics import geography
+    from stp_analytics.data import geography
 
     return geography
 

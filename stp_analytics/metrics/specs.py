@@ -1,6 +1,6 @@
 """Catalogue indicators as one table of the fields the metric store uses.
 
-Reads :class:`stp_analytics.catalog.Indicator` objects (or any object with the same attributes)
+Reads :class:`stp_analytics.data.catalog.Indicator` objects (or any object with the same attributes)
 into a DataFrame with one row per indicator, so the store can merge metadata onto observations
 instead of looping over indicators.
 """

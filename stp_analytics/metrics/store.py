@@ -46,13 +46,14 @@ def build_store(
     """The metric store: one row per indicator x area x period x sex, columns STORE_COLUMNS.
 
     Args:
-        catalog: a :class:`stp_analytics.catalog.Catalog`, a catalogue file path, or None
+        catalog: a :class:`stp_analytics.data.catalog.Catalog`, a catalogue file path, or None
             (the default catalogue).
         area_set: area set name ("stp2017", "ccg2017") or an AreaSet object.
         observations: observations to use instead of ``catalog.observations()`` (tests, or a
             user's own data); columns ``schema.OBSERVATION_COLUMNS``.
         geography: object providing ``load_area_set``, ``lad_population``,
-            ``utla_population``, ``lad_code_changes`` (default: :mod:`stp_analytics.geography`).
+            ``utla_population``, ``lad_code_changes`` (default:
+            :mod:`stp_analytics.data.geography`).
         row_notes: DataFrame[indicator, area_type, area_code, period, sex, note] qualifying
             source rows (default: ``catalog.row_notes()`` when the observations come from the
             catalogue); shown on the part rows and flagged on their areas.

@@ -15,7 +15,7 @@ import yaml
 from catalog_fixtures import HEADER, good_csv, indicator_entry, write_catalog
 
 from stp_analytics import cli
-from stp_analytics.catalog import load_catalog
+from stp_analytics.data.catalog import load_catalog
 from stp_analytics.errors import CatalogError, DataValidationError
 
 pytestmark = pytest.mark.reliability

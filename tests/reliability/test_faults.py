@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from build_fixtures import helpers
 
-from stp_analytics import locking, runner
+from stp_analytics.build import locking, runner
 from stp_analytics.errors import BuildError
 
 pytestmark = pytest.mark.reliability
@@ -75,7 +75,7 @@ def _default_sigint() -> None:
 def test_interrupted_build_leaves_no_partial_files_and_next_build_finishes(tmp_path, signum):
     store = helpers.make_store(tmp_path / "store.parquet")
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "stp_analytics.cli", "build", "--pack",
+    command = [sys.executable, "-m", "stp_analytics.cli.app", "build", "--pack",
                str(helpers.TEXT_PACK), "--store", str(store), "--out", str(out), "--workers", "1",
                "--no-progress", "-p", "sleep_s=1.5", "--footprint", *helpers.AREAS]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -129,7 +129,7 @@ def test_second_build_on_same_output_refuses_or_waits(tmp_path):
 
 
 def test_lock_is_released_when_holder_dies(tmp_path):
-    code = ("import sys, time\nfrom pathlib import Path\nfrom stp_analytics import locking\n"
+    code = ("import sys, time\nfrom pathlib import Path\nfrom stp_analytics.build import locking\n"
             "with locking.build_lock(Path(sys.argv[1])):\n    print('locked', flush=True)\n"
             "    time.sleep(60)\n")
     holder = subprocess.Popen([sys.executable, "-c", code, str(tmp_path)], stdout=subprocess.PIPE,

@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from build_fixtures import helpers
 
-from stp_analytics import render, runner
+from stp_analytics.build import render, runner
 
 pytestmark = pytest.mark.reliability
 

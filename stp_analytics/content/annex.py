@@ -1,0 +1,149 @@
+"""The pack's annex: sources with periods and OGL attribution, methods, data-quality notes and
+a reproducibility block (package version, data hashes, parameters; no timestamps)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+from markupsafe import Markup
+
+from stp_analytics.content import narrative
+from stp_analytics.content.display import (
+    bullet_list,
+    indicator_table,
+    key_value_table,
+    paragraph,
+    try_call,
+)
+from stp_analytics.content.pack_content import PackContext, part_names
+
+OGL_ATTRIBUTION = (
+    "Contains public sector information licensed under the Open Government Licence v3.0."
+)
+
+
+def _period_ranges(rows: pd.DataFrame) -> dict[str, str]:
+    """Indicator -> "first to last" period label (ordered by period_start), or the one period."""
+    ordered = rows.sort_values(["indicator", "period_start", "period"], kind="mergesort")
+    ranges = {}
+    for indicator, group in ordered.groupby("indicator", sort=True):
+        first, last = str(group["period"].iloc[0]), str(group["period"].iloc[-1])
+        ranges[str(indicator)] = first if first == last else f"{first} to {last}"
+    return ranges
+
+
+def sources_table(pack: PackContext) -> Markup:
+    """Every source behind an indicator in the store: publisher, period, licence, file."""
+    used = set(pack.store["indicator"].unique())
+    source_ids = sorted({
+        str(entry.source) for key, entry in pack.catalog.indicators.items()
+        if key in used and getattr(entry, "source", None)
+    })
+    periods = _period_ranges(pack.store[pack.store["area_role"] == "area"])
+    rows = []
+    for source_id in source_ids:
+        source = pack.catalog.sources.get(source_id)
+        if source is None:
+            continue
+        indicators = sorted(k for k, e in pack.catalog.indicators.items()
+                            if e.source == source_id and k in used)
+        rows.append({
+            "source": source.publisher,
+            "period": source.period,
+            "indicators": "; ".join(pack.catalog.indicators[i].name for i in indicators),
+            "periods": "; ".join(str(periods.get(i, "")) for i in indicators if i in periods),
+            "licence": source.licence,
+            "file": source.file or ", ".join(source.files),
+        })
+    columns = (("source", "Publisher"), ("period", "Period"), ("indicators", "Indicators"),
+               ("periods", "Periods in this pack"), ("licence", "Licence"), ("file", "File"))
+    return indicator_table(rows, columns, caption="Sources")
+
+
+def methods_table(pack: PackContext) -> Markup:
+    """How each indicator's value, interval and comparison were computed (from the store)."""
+    area = pack.store[(pack.store["area_role"] == "area") & (pack.store["area_code"] ==
+                                                               pack.area_code)]
+    rows = []
+    for indicator in sorted(set(area["indicator"])):
+        entry = pack.catalog.indicators.get(indicator)
+        chosen = area[area["indicator"] == indicator]
+        methods = ", ".join(sorted({str(m) for m in chosen["method"].dropna() if str(m)}))
+        levels = ", ".join(sorted({f"{float(c) * 100:g}%" for c in chosen["confidence"].dropna()}))
+        rows.append({
+            "indicator": getattr(entry, "name", indicator),
+            "statistic": getattr(entry, "statistic", ""),
+            "aggregation": str(getattr(entry, "aggregation", "")).replace("_", " "),
+            "method": methods,
+            "confidence": levels,
+            "comparison": getattr(entry, "method", ""),
+        })
+    columns = (("indicator", "Indicator"), ("statistic", "Statistic"),
+               ("aggregation", "Aggregation to the area"), ("method", "Interval method"),
+               ("confidence", "Confidence"), ("comparison", "Comparison with England"))
+    return indicator_table(rows, columns, caption="Methods")
+
+
+def data_quality_notes(pack: PackContext) -> Markup:
+    """Suppressed values, approximations, name-matched files and split districts for the area."""
+    store = pack.store
+    mine = store[(store["area_code"] == pack.area_code)
+                 | ((store["area_role"] == "part") & (store["parent_code"] == pack.area_code))]
+    mine = mine[mine["is_latest"].fillna(False).astype(bool)]
+    notes = []
+    noted = mine[mine["note"].fillna("").astype(str).str.strip() != ""]
+    for (indicator, note), group in noted.groupby(["indicator", "note"], sort=True):
+        meta = narrative.indicator_meta(pack.catalog, str(indicator))
+        names = sorted(set(group["area_name"].astype(str)))
+        where = ", ".join(names) if len(names) <= 5 else f"{len(names)} areas or parts"
+        notes.append(f"{meta.name}: {note} ({where}).")
+    approximate = mine[(mine["area_role"] == "area") & mine["approximate"].fillna(False)
+                       .astype(bool)]
+    if not approximate.empty:
+        names = sorted({narrative.indicator_meta(pack.catalog, i).name
+                        for i in approximate["indicator"]})
+        notes.append(
+            "Approximate (population-weighted mean of local authority values, no confidence "
+            f"interval): {', '.join(names)}."
+        )
+    from stp_analytics import paths
+
+    matched = sorted(p.stem for p in (paths.data_catalog_dir() / "name_matches").glob("*.csv"))
+    if matched:
+        notes.append(
+            "Matched to organisations by name (no code in the source; matches listed in "
+            f"data_catalog/name_matches/): {', '.join(matched)}."
+        )
+    split = [name for name in part_names(pack, "lad") if "% of its population lies" in name]
+    if split:
+        notes.append(
+            f"Districts split between {pack.label_plural}, apportioned by their share of "
+            f"population: {'; '.join(split)}."
+        )
+    return bullet_list(notes) if notes else paragraph("No data-quality notes for this area.")
+
+
+def reproducibility(pack: PackContext, parameters: Mapping[str, Any]) -> Markup:
+    """Package version, SHA-256 of each data file and the parameters used (no timestamps)."""
+    import hashlib
+
+    import stp_analytics
+    from stp_analytics import metrics
+
+    values: dict[str, Any] = {
+        "stp_analytics version": stp_analytics.__version__,
+        "metric store hash": try_call("store hash", metrics.store_file_hash, pack.store_path),
+    }
+    files = set()
+    for source in pack.catalog.sources.values():
+        for name in (source.file, *source.files):
+            if name:
+                files.add(source.resolve(name))
+    for path in sorted(files):
+        if path.is_file():
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            values[f"sha256 {path.name}"] = digest[:16]
+    values.update({f"parameter {k}": repr(v) for k, v in parameters.items()})
+    return key_value_table(values, caption="Reproducibility")

@@ -1,0 +1,71 @@
+"""The pack's charts, one call each: drawn from the pack's metric store, or a notice when data lack.
+
+The notebook asks for a chart by kind and indicator (``indicator_charts(pack, "health",
+"trends")``) instead of repeating the prepare/plot pair in every cell; each chart is drawn inside
+:func:`stp_analytics.content.display.try_chart`, so a missing indicator shows "data not supplied"
+and
+never stops the pack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from markupsafe import Markup
+
+from stp_analytics import charts
+from stp_analytics.content.display import try_chart
+from stp_analytics.content.pack_content import PackContext, indicator_name, with_data
+
+#: section setting (in ``packs/<pack>.yml``) -> the chart functions (names in
+#: :mod:`stp_analytics.charts`) that prepare one indicator's data from the store and draw it
+INDICATOR_CHARTS: dict[str, tuple[str, str]] = {
+    "trends": ("prepare_trend_data", "plot_trend"),
+    "variation": ("prepare_caterpillar_data", "plot_caterpillar"),
+    "spc": ("prepare_spc_data", "plot_spc"),
+    "funnel": ("prepare_funnel_data", "plot_funnel"),
+}
+
+
+def _draw(pack: PackContext, kind: str, indicator: str) -> Any:
+    prepare, plot = (getattr(charts, name) for name in INDICATOR_CHARTS[kind])
+    return plot(prepare(pack.store, area_code=pack.area_code, indicator=indicator,
+                        indicator_info=pack.catalog))
+
+
+def indicator_chart(pack: PackContext, kind: str, indicator: str) -> Markup:
+    """One indicator's chart of ``kind`` (a key of :data:`INDICATOR_CHARTS`) as HTML."""
+    if kind not in INDICATOR_CHARTS:
+        raise ValueError(f"chart kind {kind!r}: expected one of {', '.join(INDICATOR_CHARTS)}")
+    return try_chart(indicator_name(pack, indicator), _draw, pack, kind, indicator)
+
+
+def indicator_charts(pack: PackContext, section: str, kind: str) -> list[Markup]:
+    """The charts of ``kind`` for every indicator the pack definition lists under ``section``.
+
+    One piece of HTML per chart, so that the notebook shows each as its own output (an output is
+    the unit the PDF keeps on one page).
+    """
+    indicators: Iterable[str] = pack.section(section).get(kind, [])
+    return [indicator_chart(pack, kind, indicator) for indicator in indicators]
+
+
+def spine_chart(pack: PackContext, section: str = "health") -> Markup:
+    """The spine chart of a gap's indicators with data, less the section's ``not_in_spine``."""
+    excluded = set(pack.section(section).get("not_in_spine", []))
+    indicators = with_data(pack, [i for i in pack.indicators(section) if i not in excluded])
+    return try_chart("Spine chart", lambda: charts.plot_spine(charts.prepare_spine_data(
+        pack.store, pack.area_code, indicators=indicators, indicator_info=pack.catalog)))
+
+
+def bridge_chart(pack: PackContext, finance_result: Any) -> Markup:
+    """The finance model's bridge from the 2016/17 position to the 2020/21 gap."""
+    return try_chart("Bridge chart", lambda: charts.plot_bridge(
+        charts.prepare_bridge_data(finance_result.bridge), area_name=pack.area_name))
+
+
+def tornado_chart(pack: PackContext, finance_result: Any) -> Markup:
+    """The finance model's sensitivity of the 2020/21 gap to each assumption."""
+    return try_chart("Sensitivity", lambda: charts.plot_tornado(
+        charts.prepare_tornado_data(finance_result.sensitivity), area_name=pack.area_name))

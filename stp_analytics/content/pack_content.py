@@ -1,0 +1,383 @@
+"""What the pack shows about one area: the pack context, summary facts, tiles and section content.
+
+:func:`open_pack` loads the catalogue, the metric store, the area set and the pack definition's
+sections into a :class:`PackContext`; the other functions turn it into HTML pieces (built with
+:mod:`stp_analytics.content.display`) for the summary, the health and care sections and the
+opportunity table. Text comes from :mod:`stp_analytics.content.narrative` templates; missing data
+give
+"data not supplied", never an error.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from markupsafe import Markup
+
+from stp_analytics.content import narrative
+from stp_analytics.content.display import (
+    COMPARISON_TEXT,
+    GapTile,
+    bullet_list,
+    cell_text,
+    heading,
+    indicator_table,
+    key_value_table,
+    not_supplied,
+    paragraph,
+)
+
+LOGGER = logging.getLogger(__name__)
+
+
+# ---------------------------------------------------------------- the pack being drawn
+
+
+@dataclass
+class PackContext:
+    """Everything a pack notebook shows for one area: the store, the catalogue, the area facts."""
+
+    area_code: str
+    area_name: str
+    region_name: str
+    registered_population: int
+    label: str
+    label_plural: str
+    area_set: Any
+    store: pd.DataFrame
+    catalog: Any
+    store_path: str = ""
+    sections: dict[str, dict[str, Any]] | None = None
+
+    def indicators(self, gap: str) -> list[str]:
+        """Catalogue indicators of one gap (health | care | finance), in catalogue order."""
+        entries = getattr(self.catalog, "indicators", {}) or {}
+        return [key for key, entry in entries.items() if getattr(entry, "gap", "") == gap]
+
+    def section(self, key: str) -> dict[str, Any]:
+        """The pack definition's settings for a section (empty when the pack has none)."""
+        return dict((self.sections or {}).get(key) or {})
+
+
+def load_sections(pack_config: str | Path = "") -> dict[str, dict[str, Any]]:
+    """``sections`` of a pack definition (default ``packs/three_gaps.yml``), keyed by ``id``."""
+    import yaml
+
+    from stp_analytics import paths
+    from stp_analytics.errors import ParameterError
+
+    path = Path(pack_config) if str(pack_config) else paths.packs_dir() / "three_gaps.yml"
+    if not path.is_file():
+        raise ParameterError(f"pack_config: no pack definition at {path}")
+    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    sections = document.get("sections") or []
+    if not isinstance(sections, list):
+        raise ParameterError(f"file {path}: 'sections' must be a list of mappings with an id")
+    keyed = {}
+    for index, entry in enumerate(sections):
+        if not isinstance(entry, dict) or not entry.get("id"):
+            raise ParameterError(f"file {path}: sections[{index}] needs an 'id'")
+        keyed[str(entry["id"])] = entry
+    return keyed
+
+
+def open_pack(
+    footprint: str,
+    area_set: str = "stp2017",
+    store_path: str = "",
+    catalog_path: str = "",
+    pack_config: str = "",
+) -> PackContext:
+    """Load the catalogue, the metric store (built and cached if ``store_path`` is empty), the
+    area set and the pack sections; resolve ``footprint`` (code or name) to one area."""
+    from stp_analytics import metrics
+    from stp_analytics.data import catalog as catalog_module
+    from stp_analytics.data import geography
+
+    catalog = catalog_module.load_catalog(catalog_path or None)
+    if not store_path:
+        store_path = str(metrics.load_or_build_store(catalog, area_set=area_set))
+    areas = geography.load_area_set(area_set)
+    code = geography.resolve_area(footprint, area_set)
+    store = metrics.read_store(store_path)
+    # every area, region and England row (for ranks, funnels, spines) but only this area's parts
+    store = store[(store["area_role"] != "part") | (store["parent_code"] == code)]
+    store = store.reset_index(drop=True)
+    facts = areas.areas.set_index("area_code").loc[code]
+    return PackContext(
+        area_code=code,
+        area_name=str(facts["area_name"]),
+        region_name=str(facts.get("region_name", "") or ""),
+        registered_population=int(facts.get("registered_population", 0) or 0),
+        label=areas.label,
+        label_plural=areas.label_plural,
+        area_set=areas,
+        store=store,
+        catalog=catalog,
+        store_path=str(store_path),
+        sections=load_sections(pack_config),
+    )
+
+
+# ---------------------------------------------------------------- summary
+
+
+def part_names(pack: PackContext, part_type: str) -> list[str]:
+    """Names of the parts of the area (with the share when a part is split between areas)."""
+    try:
+        lookup = pack.area_set.part_lookup(part_type)
+    except Exception:  # noqa: BLE001 - a set without this lookup simply lists nothing
+        LOGGER.info("no %s lookup for area set %s", part_type, pack.area_set.name)
+        return []
+    lookup = lookup[lookup["area_code"] == pack.area_code].sort_values(["part_name", "part_code"])
+    names = []
+    for name, share in zip(lookup["part_name"], lookup["share"], strict=True):
+        split = not narrative.is_missing(share) and float(share) < 0.999
+        names.append(f"{name} ({float(share):.0%} of its population lies in this {pack.label})"
+                     if split else str(name))
+    return names
+
+
+PART_LABELS = {"ccg": "Clinical commissioning groups", "lad": "Local authorities (districts)",
+               "trust": "Acute trusts"}
+
+
+def summary_facts(pack: PackContext) -> Markup:
+    """The area's name, code, region, registered population and its constituent organisations."""
+    facts = {
+        pack.label[:1].upper() + pack.label[1:]: f"{pack.area_name} ({pack.area_code})",
+        "NHS England region": pack.region_name or narrative.NOT_SUPPLIED,
+        "Registered population (QOF 2017/18 list sizes)": (
+            f"{pack.registered_population:,}" if pack.registered_population
+            else narrative.NOT_SUPPLIED
+        ),
+    }
+    parts = [key_value_table(facts, caption=f"About this {pack.label}")]
+    for part_type, title in PART_LABELS.items():
+        names = part_names(pack, part_type)
+        if names:
+            parts.append(heading(f"{title} ({len(names)})", level=4))
+            parts.append(paragraph("; ".join(names)))
+    return Markup("".join(parts))
+
+
+# ---------------------------------------------------------------- tiles
+
+
+def comparison_tile(
+    title: str, store: pd.DataFrame, area_code: str, indicators: Iterable[str]
+) -> GapTile:
+    """A tile counting the area's indicators significantly worse / better than England."""
+    indicators = list(indicators)
+    latest = narrative.area_rows(store, area_code)
+    latest = latest[latest["indicator"].isin(indicators) & latest["value"].notna()]
+    worse = int((latest["comparison"] == "Worse").sum())
+    better = int((latest["comparison"] == "Better").sum())
+    if latest.empty:
+        return GapTile(title, narrative.NOT_SUPPLIED, f"0 of {len(indicators)} indicators supplied")
+    status = "worse" if worse > better else "better" if better > worse else "neutral"
+    return GapTile(
+        title=title,
+        headline=f"{worse} worse, {better} better",
+        detail=(
+            f"of {len(latest)} indicators with data, compared with England "
+            f"({len(indicators) - len(latest)} not supplied)"
+        ),
+        status=status,
+    )
+
+
+def three_gap_tiles(pack: PackContext, finance_result: Any = None) -> list[GapTile]:
+    """The three tiles: health and care count comparisons with England; finance shows the
+    model's do-nothing gap in the final year when the finance model ran, else its indicators."""
+    tiles = [
+        comparison_tile("Health and wellbeing gap", pack.store, pack.area_code,
+                        pack.indicators("health")),
+        comparison_tile("Care and quality gap", pack.store, pack.area_code,
+                        pack.indicators("care")),
+    ]
+    gap = getattr(finance_result, "do_nothing_gap_gbp_m", None)
+    if isinstance(gap, (int, float)) and not narrative.is_missing(gap):
+        per_head = float(getattr(finance_result, "do_nothing_gap_per_head", float("nan")))
+        word = "gap" if gap >= 0 else "surplus"
+        year = str(finance_result.projection["year"].iloc[-1])
+        tiles.append(GapTile(
+            "Finance and efficiency gap", f"£{abs(gap):,.0f}m {word} in {year}",
+            f"£{abs(per_head):,.0f} per head if nothing changed (a model, not a forecast)",
+            "worse" if gap > 0 else "better"))
+    else:
+        tiles.append(comparison_tile("Finance and efficiency gap", pack.store, pack.area_code,
+                                     pack.indicators("finance")))
+    return tiles
+
+
+# ---------------------------------------------------------------- section content
+
+
+def indicator_rows(
+    store: pd.DataFrame,
+    area_code: str,
+    indicators: Iterable[str],
+    catalog: Any = None,
+) -> list[dict[str, str]]:
+    """Table rows for the latest value of each indicator for one area, in the order given.
+
+    Missing indicators say "data not supplied"; suppressed ones say so; approximate values are
+    marked "(approximate)".
+    """
+    latest = narrative.rows_by_indicator(narrative.area_rows(store, area_code, all_sexes=True))
+    rows = []
+    for indicator in indicators:
+        meta = narrative.indicator_meta(catalog, indicator)
+        for row in latest.get(indicator) or [{}]:
+            rows.append(_indicator_row(row, meta))
+    return rows
+
+
+def _indicator_row(row: Mapping[str, Any], meta: narrative.IndicatorMeta) -> dict[str, str]:
+    """One table row (see :func:`indicator_rows`); a sex other than Persons is named."""
+    value = row.get("value")
+    if narrative.is_missing(value):
+        note = str(row.get("note") or "")
+        shown = narrative.SUPPRESSED if "suppress" in note.lower() else narrative.NOT_SUPPLIED
+    else:
+        shown = narrative.format_number(value, meta.decimals)
+        if bool(row.get("approximate")) and not narrative.is_missing(row.get("approximate")):
+            shown += " (approximate)"
+    comparison = cell_text(row.get("comparison"))
+    sex = cell_text(row.get("sex")) or "Persons"
+    return {
+        "indicator": meta.name if sex == "Persons" else f"{meta.name} ({sex.lower()}s)",
+        "period": cell_text(row.get("period")),
+        "value": shown,
+        "unit": meta.unit,
+        "england": narrative.format_number(row.get("england_value"), meta.decimals),
+        "comparison": COMPARISON_TEXT.get(comparison, comparison),
+        "source": meta.source,
+    }
+
+
+def indicator_name(pack: PackContext, indicator: str) -> str:
+    """The catalogue name of an indicator (its id when the catalogue does not have it)."""
+    return narrative.indicator_meta(pack.catalog, indicator).name
+
+
+def with_data(pack: PackContext, indicators: Iterable[str], sex: str = "Persons") -> list[str]:
+    """The indicators, in order, that have a latest value for the area for ``sex``."""
+    store = pack.store
+    rows = store[(store["area_role"] == "area") & (store["area_code"] == pack.area_code)
+                 & (store["sex"] == sex) & store["is_latest"].fillna(False).astype(bool)
+                 & store["value"].notna()]
+    present = set(rows["indicator"])
+    return [indicator for indicator in indicators if indicator in present]
+
+
+def notable(pack: PackContext, indicators: Iterable[str]) -> list[str]:
+    """The indicators, in order, that stand out: significantly different from England, or
+    with a national standard (met or not)."""
+    latest = narrative.area_rows(pack.store, pack.area_code, all_sexes=True)
+    significant = latest["comparison"].isin(narrative.SIGNIFICANT) & latest["value"].notna()
+    with_target = latest["target"].notna() & latest["value"].notna()
+    chosen = set(latest.loc[significant | with_target, "indicator"])
+    return [indicator for indicator in indicators if indicator in chosen]
+
+
+def sentences_html(pack: PackContext, indicators: Iterable[str]) -> Markup:
+    """One template sentence per indicator (missing ones say "data not supplied")."""
+    indicators = list(indicators)
+    if not indicators:
+        return paragraph("No indicator here differs significantly from England or has a "
+                         "national standard.")
+    sentences = narrative.area_sentences(
+        pack.store, pack.area_code, list(indicators), catalog=pack.catalog,
+        area_name=pack.area_name, label_plural=pack.label_plural, html=True,
+    )
+    return bullet_list(sentences)
+
+
+def gap_table(pack: PackContext, indicators: Iterable[str], caption: str) -> Markup:
+    """The latest value of each indicator with units, England and source, as a table."""
+    return indicator_table(
+        indicator_rows(pack.store, pack.area_code, indicators, pack.catalog), caption=caption
+    )
+
+
+def standards_not_supplied(pack: PackContext, gap: str) -> Markup:
+    """A notice for every indicator of ``gap`` with no value for the area (e.g. RTT 92%), from
+    :func:`stp_analytics.metrics.indicator_status`."""
+    from stp_analytics import metrics
+
+    status = metrics.indicator_status(pack.store, pack.catalog, pack.area_code)
+    status = status[status["indicator"].isin(pack.indicators(gap))
+                    & (status["status"] != metrics.STATUS_OK)]
+    blocks = []
+    for record in status.to_dict("records"):
+        entry = pack.catalog.indicators[record["indicator"]]
+        label = str(getattr(entry, "target_label", "") or "")
+        title = f"{entry.name} ({label})" if label else str(entry.name)
+        suppressed = record["status"] == metrics.STATUS_SUPPRESSED
+        blocks.append(not_supplied(title, narrative.SUPPRESSED if suppressed
+                                   else narrative.NOT_SUPPLIED))
+    if not blocks:
+        return paragraph("Every care and quality standard in the catalogue has data.")
+    return Markup("".join(blocks))
+
+
+def parts_table(pack: PackContext, indicator: str, caption: str) -> Markup:
+    """The latest value of ``indicator`` for each part of the area (e.g. its acute trusts)."""
+    store = pack.store
+    rows = store[
+        (store["area_role"] == "part") & (store["parent_code"] == pack.area_code)
+        & (store["indicator"] == indicator) & store["is_latest"].fillna(False).astype(bool)
+        & (store["sex"] == "Persons")
+    ].sort_values(["area_name", "area_code"])
+    meta = narrative.indicator_meta(pack.catalog, indicator)
+    records = [
+        {
+            "name": f"{row['area_name']} ({row['area_code']})",
+            "period": cell_text(row["period"]),
+            "value": (narrative.format_number(row["value"], meta.decimals)
+                      or (narrative.SUPPRESSED if "suppress" in str(row["note"]).lower()
+                          else narrative.NOT_SUPPLIED)),
+            "ci": (f"{narrative.format_number(row['lower'], meta.decimals)}–"
+                   f"{narrative.format_number(row['upper'], meta.decimals)}"
+                   if not narrative.is_missing(row["lower"]) else ""),
+            "unit": meta.unit,
+            "comparison": COMPARISON_TEXT.get(str(row["comparison"]), cell_text(row["comparison"])),
+        }
+        for row in rows.to_dict("records")
+    ]
+    levels = sorted({float(c) for c in rows["confidence"].dropna()})
+    ci_header = f"{levels[0] * 100:g}% CI" if len(levels) == 1 else "Confidence interval"
+    columns = (("name", "Organisation"), ("period", "Period"), ("value", "Value"),
+               ("ci", ci_header), ("unit", "Unit"), ("comparison", "Compared with England"))
+    return indicator_table(records, columns, caption=caption)
+
+
+def opportunity_table(pack: PackContext) -> Markup:
+    """RightCare-style opportunity: indicators where matching the best 5 of the 10 most similar
+    areas would change the most people or events (from the store's ``opportunity`` column)."""
+    latest = narrative.area_rows(pack.store, pack.area_code)
+    chosen = latest[pd.to_numeric(latest["opportunity"], errors="coerce") > 0]
+    chosen = chosen.sort_values(["opportunity", "indicator"], ascending=[False, True])
+    rows = []
+    for record in chosen.to_dict("records"):
+        meta = narrative.indicator_meta(pack.catalog, str(record["indicator"]))
+        rows.append({
+            "indicator": meta.name,
+            "value": narrative.format_value(record["value"], meta.unit, meta.decimals),
+            "peer": narrative.format_value(record["peer_best5_mean"], meta.unit, meta.decimals),
+            "opportunity": narrative.format_number(record["opportunity"], 0),
+        })
+    columns = (("indicator", "Indicator"), ("value", pack.area_name),
+               ("peer", f"Best 5 of 10 most similar {pack.label_plural}"),
+               ("opportunity", "Opportunity (people or events)"))
+    if not rows:
+        return paragraph(f"No indicator shows a significant opportunity against similar "
+                         f"{pack.label_plural}.")
+    return indicator_table(rows, columns, caption="Opportunity against peers (RightCare method)")
