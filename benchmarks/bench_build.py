@@ -43,7 +43,7 @@ import nbformat
 
 from stp_analytics import metrics, paths
 from stp_analytics.build import pack_spec as packs
-from stp_analytics.build import render, runner
+from stp_analytics.build import plan, render, runner
 from stp_analytics.data import geography
 
 
@@ -127,7 +127,7 @@ def floor_jobs(out: Path, spec, store: Path, codes: list[str], table, area_set: 
                ) -> list[tuple[dict, str, render.PageContext]]:
     """(parameters, executed notebook of the build, page context) for each footprint."""
     manifest = runner.read_manifest(out / spec.name / runner.MANIFEST_NAME)["packs"]
-    periods = runner.data_periods(store)
+    periods = plan.data_periods(store)
     names = dict(zip(table["area_code"], table["area_name"], strict=True))
     regions = dict(zip(table["area_code"], table["region_name"], strict=True))
     jobs = []

@@ -1,4 +1,5 @@
-"""PNG charts go into the PDF as they are (stp_analytics.build.pdf_images): which PNGs pass through,
+"""PNG charts go into the PDF as they are (stp_analytics.build.render.pdf_images): which PNGs
+pass through,
 and that a PDF shows the same pixels, byte for byte the same, with the hook as without it."""
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from stp_analytics.build import pdf_images, render
+from stp_analytics.build import render
+from stp_analytics.build.render import pdf_images
 
 
 def _png(mode: str, **save: object) -> bytes:

@@ -14,6 +14,7 @@ from build_fixtures import helpers
 from pypdf import PdfReader
 
 from stp_analytics.build import render
+from stp_analytics.build.render import pdf as render_pdf_module
 
 PIXEL = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9aw"
          "AAAABJRU5ErkJggg==")
@@ -79,7 +80,7 @@ def test_sanitiser_keeps_data_images_links_and_entities():
 
 def test_pdf_gets_img_pngs_by_reference_and_leaves_text_alone():
     uri = "data:image/png;base64,AAAA"
-    lean, images = render._images_by_reference(f'<p>{uri}</p><img src="{uri}" alt="x">')
+    lean, images = render_pdf_module._images_by_reference(f'<p>{uri}</p><img src="{uri}" alt="x">')
     assert lean == f'<p>{uri}</p><img src="stp-image:0" alt="x">'
     assert images == {"stp-image:0": b"\x00\x00\x00"}
 

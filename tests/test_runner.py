@@ -9,7 +9,7 @@ import pytest
 from build_fixtures import helpers
 
 from stp_analytics import cli
-from stp_analytics.build import runner
+from stp_analytics.build import fingerprint, runner
 
 
 def test_slugify_and_atomic_write(tmp_path):
@@ -85,7 +85,7 @@ def test_failure_is_isolated_and_reported(tmp_path, capsys):
 @pytest.mark.slow
 def test_no_change_rebuild_executes_nothing(tmp_path, monkeypatch):
     # other engineers' edits must not count as a library change inside this test
-    monkeypatch.setattr(runner, "library_hash", lambda: "fixed-for-test")
+    monkeypatch.setattr(fingerprint, "library_hash", lambda: "fixed-for-test")
     store = helpers.make_store(tmp_path / "store.parquet")
     config = helpers.config(tmp_path / "out", store, pack=str(helpers.TEXT_PACK),
                             areas=helpers.AREAS[:2])
@@ -112,14 +112,14 @@ def test_no_change_rebuild_executes_nothing(tmp_path, monkeypatch):
 def test_an_upgraded_renderer_changes_the_library_hash(monkeypatch):
     """Charts and PDFs depend on matplotlib and WeasyPrint as much as on our sources: a pack
     built with another version is not "unchanged"."""
-    stack = runner.rendering_stack()
-    assert set(runner.RENDERING_DISTRIBUTIONS) < set(stack)
+    stack = fingerprint.rendering_stack()
+    assert set(fingerprint.RENDERING_DISTRIBUTIONS) < set(stack)
     assert stack["matplotlib"] and stack["weasyprint"]  # installed, so named with a version
-    before = runner.library_hash()
-    monkeypatch.setattr(runner, "rendering_stack", lambda: {**stack, "matplotlib": "0.0"})
-    assert runner.library_hash() != before
-    monkeypatch.setattr(runner, "rendering_stack", lambda: {**stack, "harfbuzz-subset": "x"})
-    assert runner.library_hash() != before
+    before = fingerprint.library_hash()
+    monkeypatch.setattr(fingerprint, "rendering_stack", lambda: {**stack, "matplotlib": "0.0"})
+    assert fingerprint.library_hash() != before
+    monkeypatch.setattr(fingerprint, "rendering_stack", lambda: {**stack, "harfbuzz-subset": "x"})
+    assert fingerprint.library_hash() != before
 
 
 @pytest.mark.slow

@@ -15,13 +15,13 @@ import html
 import io
 import os
 import sys
-import tempfile
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stp_analytics.charts.style import A4_WIDTH_IN, Palette, style_context
+from stp_analytics.data.files import write_atomic
 from stp_analytics.errors import ParameterError
 
 if TYPE_CHECKING:
@@ -104,7 +104,7 @@ class Chart:
         """Write the PNG atomically (temporary file in the same folder, then rename)."""
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(target, self.png_bytes(dpi=dpi, compact=compact))
+        write_atomic(target, self.png_bytes(dpi=dpi, compact=compact))
         return target
 
     def close(self) -> None:
@@ -121,20 +121,6 @@ class Chart:
         return self.img_html()
 
 
-def atomic_write_bytes(target: Path, payload: bytes) -> None:
-    """Write bytes to ``target`` through a temporary file in the same folder."""
-    handle, temp_name = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
-        os.chmod(temp_name, 0o644)  # mkstemp makes 0600; outputs are ordinary files
-        os.replace(temp_name, target)
-    except BaseException:
-        if os.path.exists(temp_name):
-            os.unlink(temp_name)
-        raise
 
 
 def new_figure(height_in: float, width_in: float = A4_WIDTH_IN) -> Figure:

@@ -127,10 +127,9 @@ def data_quality_notes(pack: PackContext) -> Markup:
 
 def reproducibility(pack: PackContext, parameters: Mapping[str, Any]) -> Markup:
     """Package version, SHA-256 of each data file and the parameters used (no timestamps)."""
-    import hashlib
-
     import stp_analytics
     from stp_analytics import metrics
+    from stp_analytics.data.files import sha256_file
 
     values: dict[str, Any] = {
         "stp_analytics version": stp_analytics.__version__,
@@ -143,7 +142,6 @@ def reproducibility(pack: PackContext, parameters: Mapping[str, Any]) -> Markup:
                 files.add(source.resolve(name))
     for path in sorted(files):
         if path.is_file():
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            values[f"sha256 {path.name}"] = digest[:16]
+            values[f"sha256 {path.name}"] = sha256_file(path)[:16]
     values.update({f"parameter {k}": repr(v) for k, v in parameters.items()})
     return key_value_table(values, caption="Reproducibility")

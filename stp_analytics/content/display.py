@@ -11,7 +11,6 @@ raises because data are missing: it returns a "data not supplied" block instead.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +19,7 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from stp_analytics.content import narrative
+from stp_analytics.data.files import slugify
 from stp_analytics.errors import StpPacksError
 
 LOGGER = logging.getLogger(__name__)
@@ -95,16 +95,14 @@ def stylesheet() -> Markup:
 # ---------------------------------------------------------------- text
 
 
-def slug(text: str) -> str:
-    """A lower-case id for an anchor: letters, digits and hyphens."""
-    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-") or "section"
 
 
 def heading(text: str, level: int = 3) -> Markup:
     """``<hN id=...>text</hN>`` with the text escaped (level 2 = a pack section)."""
     if level not in range(1, 7):
         raise ValueError(f"heading level must be 1-6, got {level!r}")
-    return Markup(f'<h{level} id="{slug(text)}">{escape(text)}</h{level}>')
+    anchor = slugify(text, limit=None, default="section")
+    return Markup(f'<h{level} id="{anchor}">{escape(text)}</h{level}>')
 
 
 def section(title: str) -> Markup:

@@ -20,8 +20,9 @@ from typing import Any
 
 import pandas as pd
 
-from stp_analytics.charts.base import Chart, atomic_write_bytes
+from stp_analytics.charts.base import Chart
 from stp_analytics.charts.data import catalog_info_frame
+from stp_analytics.data.files import write_atomic
 from stp_analytics.errors import StpPacksError
 
 DEFAULT_OUT_DIR = "gallery"
@@ -212,7 +213,7 @@ def render_gallery(
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     items = _draw_all(builders, folder, dpi)
-    atomic_write_bytes(folder / "index.html", _index_html(name, items).encode("utf-8"))
+    write_atomic(folder / "index.html", _index_html(name, items).encode("utf-8"))
     return items
 
 

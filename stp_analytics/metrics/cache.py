@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ import pandas as pd
 
 import stp_analytics
 from stp_analytics import paths
+from stp_analytics.data.files import atomic_path, sha256_file
 from stp_analytics.errors import DataValidationError
 from stp_analytics.schema import STORE_COLUMNS
 
@@ -74,11 +74,7 @@ def store_hash(
 
 def store_file_hash(path: str | os.PathLike) -> str:
     """Hex digest of a metric store file's bytes: the same digest means the same numbers."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()[:HASH_LENGTH]
+    return sha256_file(path)[:HASH_LENGTH]
 
 
 def load_or_build_store(
@@ -118,14 +114,8 @@ def as_catalog(catalog: Any) -> Any:
 def write_store(store: pd.DataFrame, path: str | os.PathLike) -> Path:
     """Write the store as parquet atomically (temp file in the same folder + os.replace)."""
     path = Path(path)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    try:
+    with atomic_path(path) as temp:
         store.to_parquet(temp, index=False)
-        os.replace(temp, path)
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
     return path
 
 

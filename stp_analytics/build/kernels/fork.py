@@ -101,8 +101,8 @@ def preload(notebook: str | os.PathLike[str], warm_up: str = "",
             parameters: dict[str, Any] | None = None) -> str | None:
     """Once per process and notebook: import what its kernels would import at start-up, then
     call the pack's ``warm_up`` function (``package.module:function``, see
-    :mod:`stp_analytics.content.kernel_warmup`) with the first pack's parameters. Returns a note when
-    the warm-up failed (the kernel then loads everything itself and reports its own errors)."""
+    :mod:`stp_analytics.content.kernel_warmup`) with the first pack's parameters. Returns a note
+    when the warm-up failed (the kernel then loads everything itself and reports its own errors)."""
     key = f"{Path(notebook).resolve()}|{warm_up}"
     if key in _PRELOADED:
         return None

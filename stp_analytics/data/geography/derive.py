@@ -18,13 +18,12 @@ Run ``python -m stp_analytics.data.geography`` to rewrite ``data_catalog/areas/<
 from __future__ import annotations
 
 import gzip
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
+from stp_analytics.data.files import write_atomic
 from stp_analytics.data.geography import sources
 from stp_analytics.data.geography.lookup import normalise_name
 from stp_analytics.errors import DataValidationError
@@ -207,18 +206,6 @@ def csv_bytes(frame: pd.DataFrame, file_name: str = ".csv") -> bytes:
     return content
 
 
-def write_atomic(path: Path, content: bytes) -> None:
-    """Write ``content`` to ``path`` through a temporary file in the same folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def write_area_files(area_set: str, areas_dir: Path | None = None) -> list[Path]:
@@ -226,6 +213,7 @@ def write_area_files(area_set: str, areas_dir: Path | None = None) -> list[Path]
     folder = (areas_dir or data_catalog_dir() / "areas") / area_set
     written = []
     for name, table in derived_tables(area_set).items():
+        folder.mkdir(parents=True, exist_ok=True)
         write_atomic(folder / name, csv_bytes(table, name))
         written.append(folder / name)
     return written
