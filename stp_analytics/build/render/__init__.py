@@ -1,0 +1,28 @@
+"""Rendering an executed pack: HTML (nbconvert and the pack template), the sanitiser that keeps it
+static, the contents list, the A4 PDF (WeasyPrint) and the national index page.
+
+Modules: ``html`` (notebook -> HTML), ``sanitise`` (nh3 allow-list: no script, nothing external),
+``contents`` (the contents list from the section headings), ``pdf`` (HTML -> PDF bytes, no
+network, fixed identifier and font timestamp), ``pdf_images`` (PNG charts passed to the PDF as
+they are), ``index`` (the national overview page).
+"""
+
+from stp_analytics.build.render.contents import CONTENTS_MARKER, add_contents
+from stp_analytics.build.render.html import (
+    PageContext,
+    pack_css,
+    render_html,
+    sentence_case,
+    templates_dir,
+    templates_hash,
+)
+from stp_analytics.build.render.index import render_index
+from stp_analytics.build.render.pdf import FONT_TIMESTAMP, fixed_font_timestamp, render_pdf
+from stp_analytics.build.render.sanitise import external_resources, sanitize_html
+from stp_analytics.content.index_page import league_heatmap
+
+__all__ = [
+    "CONTENTS_MARKER", "FONT_TIMESTAMP", "PageContext", "add_contents", "external_resources",
+    "fixed_font_timestamp", "league_heatmap", "pack_css", "render_html", "render_index",
+    "render_pdf", "sanitize_html", "sentence_case", "templates_dir", "templates_hash",
+]
