@@ -160,3 +160,16 @@ def test_every_built_html_is_static_and_every_pdf_a4_with_page_numbers():
             assert abs(float(page.mediabox.width) - 595.28) < 1
             assert abs(float(page.mediabox.height) - 841.89) < 1
             assert f"Page {number} of {len(reader.pages)}" in page.extract_text()
+
+
+def test_sanitiser_output_is_stable_and_keeps_the_contents_marker():
+    """nh3 re-serialises HTML5 (void elements without ``/>``); a second pass changes nothing,
+    and the cover's contents marker (a comment nh3 would drop) survives."""
+    source = ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"/><title>T &amp; U'
+              '</title><style>p{color:red}</style></head><body><p>a<br/>b</p>'
+              f'{render.CONTENTS_MARKER}<h2>One</h2><!-- a comment --></body></html>')
+    cleaned = render.sanitize_html(source)
+    assert render.sanitize_html(cleaned) == cleaned
+    assert render.CONTENTS_MARKER in cleaned and "a comment" not in cleaned
+    assert "<br>" in cleaned and '<meta charset="utf-8">' in cleaned
+    assert "<title>T &amp; U</title>" in cleaned and "p{color:red}" in cleaned

@@ -10,6 +10,7 @@ from build_fixtures import helpers
 
 from stp_analytics import cli
 from stp_analytics.build import fingerprint, runner
+from stp_analytics.build.kernels import fork as kernel_fork
 
 
 def test_slugify_and_atomic_write(tmp_path):
@@ -123,8 +124,9 @@ def test_an_upgraded_renderer_changes_the_library_hash(monkeypatch):
 
 
 @pytest.mark.slow
-def test_three_gaps_pack_builds_for_three_footprints(tmp_path):
-    """The real pack, end to end: store built once, three footprints, HTML + PDF + index."""
+def test_three_gaps_pack_builds_for_three_footprints(tmp_path, monkeypatch):
+    """The real pack, end to end: store built once, three footprints, HTML + PDF + index; and
+    the same pack, byte for byte, when its kernel starts the plain way (a new process)."""
     from pypdf import PdfReader
 
     from stp_analytics.build import render
@@ -152,6 +154,15 @@ def test_three_gaps_pack_builds_for_three_footprints(tmp_path):
     assert "League heat map" in index and heatmap in index
     manifest = runner.read_manifest(pack_dir / runner.MANIFEST_NAME)
     assert manifest["rendering_stack"] == runner.rendering_stack()  # what drew these packs
+    monkeypatch.setenv(kernel_fork.START_MODE_VARIABLE, "exec")
+    assert not kernel_fork.fork_possible()
+    plain = runner.build(runner.with_overrides(
+        config, areas=("E54000007",), formats=("html",), out_dir=tmp_path / "plain",
+        store_path=store, workers=1))
+    assert plain.exit_code == 0, runner.summary_lines(plain)
+    folder = result.outcomes[1].folder
+    assert ((tmp_path / "plain" / "three_gaps" / folder / "pack.html").read_bytes()
+            == (pack_dir / folder / "pack.html").read_bytes())
 
 
 def test_a_call_queued_behind_the_packs_runs_in_a_worker(tmp_path):

@@ -12,9 +12,9 @@ from stp_analytics.build.config import json_bytes
 from stp_analytics.data.files import folder_files, sha256_files
 
 #: distributions whose version decides a pack's bytes: the numbers (pandas, numpy, scipy,
-#: pyarrow), the charts (matplotlib, seaborn, Pillow), the notebook and HTML (papermill,
+#: pyarrow), the charts (matplotlib, Pillow), the notebook and HTML (papermill,
 #: nbformat, nbconvert, Jinja2) and the PDF (WeasyPrint, pydyf, fontTools)
-RENDERING_DISTRIBUTIONS = ("pandas", "numpy", "scipy", "pyarrow", "matplotlib", "seaborn",
+RENDERING_DISTRIBUTIONS = ("pandas", "numpy", "scipy", "pyarrow", "matplotlib",
                            "pillow", "papermill", "nbformat", "nbconvert", "jinja2",
                            "weasyprint", "pydyf", "fonttools")
 

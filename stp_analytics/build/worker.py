@@ -16,7 +16,7 @@ import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
-from stp_analytics.build import executors, render
+from stp_analytics.build import executors, kernels, render
 from stp_analytics.build.config import (
     FAILED_NAME,
     INJECTED_TAG,
@@ -26,7 +26,6 @@ from stp_analytics.build.config import (
     PackOutcome,
     PackTask,
 )
-from stp_analytics.build.kernels import fork as kernel_fork
 from stp_analytics.data.files import TEMP_MARK, write_atomic
 
 
@@ -78,36 +77,24 @@ def _execute(task: PackTask, scratch: Path, work_dir: Path, log_lines: list[str]
     """Run the notebook once with papermill in a fresh kernel; return the executed notebook."""
     import papermill
 
-    from stp_analytics.build.kernels import (
-        session as kernel_session,  # imports jupyter_client: only where kernels run
-    )
-
-    standby, note = kernel_fork.standby_kernel(task.notebook, task.kernel_preload,
-                                               task.parameters)
-    if note:
-        log_lines.append(note)
-    try:
-        with kernel_session.socket_folder() as sockets:
-            return papermill.execute_notebook(
-                task.notebook,
-                str(scratch),
-                parameters=task.parameters,
-                kernel_name="python3",
-                progress_bar=False,
-                log_output=False,
-                request_save_on_cell_execute=False,
-                start_timeout=int(task.start_timeout),
-                execution_timeout=int(task.timeout),
-                shutdown_kernel="immediate",
-                record_timing=False,
-                extra_arguments=KERNEL_EXTRA_ARGUMENTS,
-                kernel_manager_class=kernel_session.kernel_manager_class(
-                    work_dir, standby, sockets),
-                resources={"metadata": {"path": str(work_dir)}},
-            )
-    finally:
-        if standby is not None:
-            standby.discard()
+    with kernels.pack_kernel(task.notebook, task.kernel_preload, task.parameters, work_dir,
+                             log_lines) as manager_class:
+        return papermill.execute_notebook(
+            task.notebook,
+            str(scratch),
+            parameters=task.parameters,
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,
+            start_timeout=int(task.start_timeout),
+            execution_timeout=int(task.timeout),
+            shutdown_kernel="immediate",
+            record_timing=False,
+            extra_arguments=KERNEL_EXTRA_ARGUMENTS,
+            kernel_manager_class=manager_class,
+            resources={"metadata": {"path": str(work_dir)}},
+        )
 
 
 def _describe_cell_error(error: Exception) -> str:

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 
 from stp_analytics.build.render import pdf_images
 
-
 #: a PNG embedded as a ``data:`` URI in an ``<img src="...">`` of a built pack (text that merely
 #: mentions such a URI is left as it is)
 _PNG_DATA_URI = re.compile(r'(?<=src=")data:image/png;base64,([A-Za-z0-9+/=]+)(?=")')
