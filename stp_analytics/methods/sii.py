@@ -186,6 +186,30 @@ def _result(
     return pd.DataFrame([row], columns=list(SII_COLUMNS))
 
 
+def _method(repetitions: int) -> str:
+    return (f"PHE SII (weighted least squares on relative rank; CI by simulation, "
+            f"{repetitions} reps)")
+
+
+def missing_sii(
+    note: str,
+    *,
+    quantiles: int,
+    value_type: str = "other",
+    transform: bool = False,
+    multiplier: float = 1,
+    confidence: float = 0.95,
+    repetitions: int = 100_000,
+) -> pd.DataFrame:
+    """The one-row result of :func:`sii` with every statistic missing and ``note`` saying why.
+
+    For callers that know beforehand an SII cannot be computed (e.g. an area with no practices
+    in one quintile), so that their rows keep the same columns.
+    """
+    return _result({}, check_confidence(confidence), value_type, transform, float(multiplier),
+                   quantiles, _method(repetitions), note)
+
+
 def _positions(repetitions: int, level: float) -> tuple[int, int]:
     """0-based positions of PHE's lower and upper percentiles among the sorted simulations."""
     critical = level + (1 - level) / 2
@@ -258,7 +282,7 @@ def sii(
     order = np.argsort(arrays["quantile"], kind="stable")
     data = {name: values[order] for name, values in arrays.items()}
     k = len(order)
-    method = f"PHE SII (weighted least squares on relative rank; CI by simulation, {reps} reps)"
+    method = _method(reps)
     for name in ("population", "value", "se", "lower", "upper"):
         if name in data and np.isnan(data[name]).any():
             label = _format_value(data["quantile"][np.isnan(data[name])][0])
