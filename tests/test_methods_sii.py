@@ -270,3 +270,13 @@ def test_rates_must_be_positive_and_limits_ordered():
         sii(QUINTILES, EQUAL, [10, 0, 8, 7, 6], value_type="rate", se=0.1)
     with pytest.raises(DataValidationError, match="lower must be less than or equal to upper"):
         sii(QUINTILES, EQUAL, [10, 9, 8, 7, 6], lower=[9, 10, 7, 6, 5], upper=[11, 9.5, 9, 8, 7])
+
+
+def test_min_quantiles_lets_a_caller_fit_fewer_quantiles():
+    # Three equal quantiles: b = 1/6, 1/2, 5/6; values 9, 8, 7 lie on y = 9.5 - 3b.
+    row = _row(sii([1, 2, 3], [100, 100, 100], [9, 8, 7], se=0.2, min_quantiles=3,
+                   repetitions=2000))
+    assert row["sii"] == pytest.approx(-3, rel=1e-12)
+    assert row["quantiles"] == 3
+    with pytest.raises(DataValidationError, match=r"between 4 and 100 quantiles \(got 3\)"):
+        sii([1, 2, 3], [100, 100, 100], [9, 8, 7], se=0.2, min_quantiles=4)

@@ -134,3 +134,22 @@ def test_bad_inputs_raise_clear_errors(frame, argument, change, message):
     tables[frame] = change(tables[frame].copy())
     with pytest.raises(DataValidationError, match=message):
         iq.quantile_counts(tables["counts"], tables["scores"], tables["lookup"])
+
+
+def test_area_sii_can_fit_on_the_quintiles_an_area_has_and_says_so():
+    # Area A has no practice in quintile 5; with min_quantiles=4 it is fitted on quintiles
+    # 1-4: populations 800, 300, 300, 300 and proportions 70/800, 18/300, 12/300, 9/300.
+    table = iq.quantile_counts(COUNTS, SCORES, LOOKUP)
+    result = iq.area_sii(table, repetitions=2000, min_quantiles=4).set_index("area_code")
+    population = np.array([800, 300, 300, 300.0])
+    share = population / population.sum()
+    rank = np.cumsum(share) - share / 2
+    slope, _ = np.polyfit(rank, np.array([70, 18, 12, 9]) / population, 1, w=np.sqrt(share))
+    assert result.loc["A", "sii"] == pytest.approx(-100 * slope, rel=1e-9)
+    assert result.loc["A", "quantiles"] == 4
+    assert result.loc["A", "note"] == "fitted on 4 of 5 quintiles (no practices in quintile 5)"
+    default = iq.area_sii(table, repetitions=2000).set_index("area_code")
+    assert result.loc["B", "sii"] == default.loc["B", "sii"]  # complete areas are unchanged
+    assert result.loc["B", "note"] == ""
+    with pytest.raises(ValueError, match="min_quantiles must be at least 2"):
+        iq.area_sii(table, min_quantiles=1)

@@ -122,7 +122,9 @@ def _check_options(
     return scale
 
 
-def _check_domain(arrays: dict[str, np.ndarray], value_type: str, index: pd.Index) -> None:
+def _check_domain(
+    arrays: dict[str, np.ndarray], value_type: str, index: pd.Index, minimum: int
+) -> None:
     """Domain rules on the (complete or missing) inputs."""
     for name, values in arrays.items():
         check_finite(name, values, index)
@@ -136,10 +138,10 @@ def _check_domain(arrays: dict[str, np.ndarray], value_type: str, index: pd.Inde
             "quantile labels must be unique within the area (quantile "
             f"{_format_value(labels[counts > 1][0])} appears {int(counts[counts > 1][0])} times)"
         )
-    if not MIN_QUANTILES <= len(labels) <= MAX_QUANTILES:
+    if not minimum <= len(labels) <= MAX_QUANTILES:
+        rule = ", as PHE's phe_sii does" if minimum == MIN_QUANTILES else ""
         raise DataValidationError(
-            f"sii needs between {MIN_QUANTILES} and {MAX_QUANTILES} quantiles, as PHE's phe_sii "
-            f"does (got {len(labels)})"
+            f"sii needs between {minimum} and {MAX_QUANTILES} quantiles{rule} (got {len(labels)})"
         )
     check_positive("population", arrays["population"], index)
     if "se" in arrays:
@@ -232,6 +234,7 @@ def sii(
     confidence: float = 0.95,
     repetitions: int = 100_000,
     seed: int = SII_SEED,
+    min_quantiles: int = MIN_QUANTILES,
 ) -> pd.DataFrame:
     """Slope and relative index of inequality of one area's quantiles (PHE ``phe_sii``).
 
@@ -251,6 +254,8 @@ def sii(
         confidence: level of the SII / RII limits, in [0.9, 1).
         repetitions: simulations for the limits (>= 1000; PHE's default 100,000).
         seed: seed of numpy's random generator (fixed, so output is deterministic).
+        min_quantiles: fewest quantiles accepted: 5 as in PHE; 2 to 4 only for a caller that
+            fits an area on the quantiles it has and says so (the fit is exact with 2).
 
     Returns:
         One-row DataFrame[sii, sii_lower, sii_upper, rii, rii_lower, rii_upper, intercept,
@@ -263,21 +268,22 @@ def sii(
         ParameterError: bad option (value_type, transform with se or with "other", neither se
             nor both limits, multiplier 0, confidence, repetitions < 1000, seed), or inputs of
             different lengths or not numeric.
-        DataValidationError: missing or duplicated quantile labels, fewer than 5 or more than
-            100 quantiles, population <= 0, se < 0, lower > upper, a rate <= 0 or a proportion
-            outside (0, 1).
+        DataValidationError: missing or duplicated quantile labels, fewer than
+            ``min_quantiles`` (5) or more than 100 quantiles, population <= 0, se < 0,
+            lower > upper, a rate <= 0 or a proportion outside (0, 1).
     """
     scale = _check_options(value_type, transform, multiplier, se, lower, upper)
     level = check_confidence(confidence)
     reps = check_int("repetitions", repetitions, MIN_REPETITIONS)
     rng_seed = check_int("seed", seed, 0)
+    minimum = check_int("min_quantiles", min_quantiles, 2)
     inputs: dict[str, Any] = {"quantile": quantile, "population": population, "value": value}
     if se is not None:
         inputs["se"] = se
     else:
         inputs.update(lower=lower, upper=upper)
     arrays, index = broadcast(**inputs)
-    _check_domain(arrays, value_type, index)
+    _check_domain(arrays, value_type, index, minimum)
 
     order = np.argsort(arrays["quantile"], kind="stable")
     data = {name: values[order] for name, values in arrays.items()}

@@ -35,7 +35,7 @@ import pandas as pd
 
 from stp_analytics import methods
 from stp_analytics.errors import DataValidationError
-from stp_analytics.methods._validate import require_columns
+from stp_analytics.methods._validate import check_int, require_columns
 from stp_analytics.methods.proportions import wilson_limits
 from stp_analytics.methods.sii import SE_CONFIDENCE, SII_SEED, missing_sii
 from stp_analytics.metrics.geo import ENGLAND_CODE
@@ -215,22 +215,35 @@ def area_sii(
     confidence: float = 0.95,
     repetitions: int = 100_000,
     seed: int = SII_SEED,
+    min_quantiles: int | None = None,
 ) -> pd.DataFrame:
     """SII and RII of each area from its quantile counts (:func:`quantile_counts` output).
 
     The value of each quantile is Σnumerator/Σdenominator (a proportion), its population the
-    Σdenominator and its standard error PHE's, from the 95% Wilson limits. An area missing a
-    quantile (no practices) or with no events in one (logit undefined) gets NaN and a note.
+    Σdenominator and its standard error PHE's, from the 95% Wilson limits. By default (PHE's
+    rule) an area missing a quantile (no practices) gets NaN and a note. With
+    ``min_quantiles=k`` an area with at least k non-empty quantiles is fitted on those (relative
+    ranks from its own population, as always) and the note names the quantiles left out. No
+    events in a quantile (logit undefined) gives NaN and a note.
     Returns ``area_code`` plus the columns of :func:`methods.sii`, sorted by area.
     """
     require_columns(table, ["area_code", "quantile", "numerator", "denominator"], "table")
+    if min_quantiles is not None:
+        check_int("min_quantiles", min_quantiles, 2)
     rows = []
     for area_code, group in table.sort_values(["area_code", "quantile"]).groupby(
             "area_code", sort=True):
+        label = QUANTILE_LABELS.get(len(group), "quantile")
+        empty = group["denominator"].to_numpy(dtype=float) <= 0
+        fitted_note = ""
+        if empty.any() and min_quantiles is not None and (~empty).sum() >= min_quantiles:
+            left_out = ", ".join(str(q) for q in group["quantile"].to_numpy()[empty])
+            fitted_note = (f"fitted on {(~empty).sum()} of {len(group)} {label}s "
+                           f"(no practices in {label} {left_out})")
+            group = group[~empty]
         x = group["numerator"].to_numpy(dtype=float)
         n = group["denominator"].to_numpy(dtype=float)
         quantiles = group["quantile"].to_numpy()
-        label = QUANTILE_LABELS.get(len(group), "quantile")
         problem = ""
         if (n <= 0).any():
             problem = f"no practices in {label} {quantiles[n <= 0][0]}: SII not computed"
@@ -246,7 +259,9 @@ def area_sii(
             result = methods.sii(
                 quantiles, n, x / n, value_type="proportion", transform=transform,
                 lower=lower, upper=upper, multiplier=multiplier, confidence=confidence,
-                repetitions=repetitions, seed=seed)
+                repetitions=repetitions, seed=seed,
+                min_quantiles=min(len(group), 5) if fitted_note else 5)
+            result["note"] = fitted_note
         rows.append(result.assign(area_code=area_code))
     if not rows:
         raise DataValidationError("table has no rows (expected area x quantile counts)")
