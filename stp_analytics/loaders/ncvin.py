@@ -7,6 +7,7 @@ so the CCG estimates do not add up to it (2017: 4,080,029 vs 4,032,506). The two
 under their pre-April-2016 codes take their 2016 codes (:data:`OLD_CCG_CODES`). Bad data (missing
 column, blank or non-numeric or negative value, duplicate CCG x year, a code that is neither E38
 nor England) raises :class:`~stp_analytics.errors.DataValidationError` naming file, row, column.
+:func:`read_lsoa_ccg16` reads the ONS LSOA11 -> CCG16 lookup that places those CCGs.
 """
 
 from __future__ import annotations
@@ -60,3 +61,15 @@ def read_ncvin_diabetes(path: Path) -> pd.DataFrame:
         "population": columns["denominator"].to_numpy(),
         "is_england": (table["org_code"] == ENGLAND_CODE).to_numpy(),
     })
+
+
+LSOA_CCG16_FILE = "ONS_LSOA11_CCG16_LAD16_lookup_April2016.csv.gz"
+
+
+def read_lsoa_ccg16(path: Path) -> pd.DataFrame:
+    """ONS LSOA11 -> CCG16 (April 2016) as ``lsoa_code, ccg_code`` (one row per LSOA)."""
+    table = read_csv_checked(path, ["LSOA11CD", "CCG16CD"])
+    table["LSOA11CD"] = table["LSOA11CD"].str.strip()
+    check_unique(table, ["LSOA11CD"], path)
+    return pd.DataFrame({"lsoa_code": table["LSOA11CD"].to_numpy(),
+                         "ccg_code": table["CCG16CD"].str.strip().to_numpy()})
