@@ -92,6 +92,33 @@ def test_ratio_significance_uses_exact_or_byars_limits_of_o_over_e():
                             "Not significant", "Low (0.025)"]
 
 
+@pytest.mark.parametrize("kind", ["ratio", "rate"])
+def test_ratio_with_expected_needs_no_denominator(kind):
+    # issue 20 item 7: a None denominator with E given used to give all-missing labels silently
+    observed, expected = [30, 14, 5, 100, 3], [10, 10, 10, 100, 12]
+    without = funnel_significance(observed, None, kind=kind, expected=expected)
+    with_ones = funnel_significance(observed, [1, 1, 1, 1, 1], kind=kind, expected=expected)
+    pd.testing.assert_series_equal(without, with_ones)
+    assert without.notna().all()
+    # a missing denominator on one row does not matter either when E is given
+    gaps = funnel_significance(observed, [1, np.nan, 1, 1, 1], kind=kind, expected=expected)
+    pd.testing.assert_series_equal(gaps, with_ones)
+    # but a missing E does
+    assert pd.isna(funnel_significance(observed, None, kind=kind,
+                                       expected=[10, np.nan, 10, 100, 12]).iloc[1])
+
+
+@pytest.mark.parametrize("kind, expected, needs", [
+    ("proportion", None, "kind='proportion'"),
+    ("ratio", None, "expected=None"),
+    ("rate", None, "expected=None"),
+    ("proportion", [1, 1], "kind='proportion'"),
+])
+def test_missing_denominator_without_expected_raises(kind, expected, needs):
+    with pytest.raises(ValueError, match=f"denominator is required with {needs} \\(got None\\)"):
+        funnel_significance([1, 2], None, kind=kind, expected=expected)
+
+
 def test_rate_significance_expected_from_overall_rate():
     labels = funnel_significance([200, 100, 40], [1000, 1000, 1000], kind="rate")
     assert labels.iloc[0].startswith("High") and labels.iloc[2].startswith("Low")

@@ -10,6 +10,7 @@ One small module per family; this package re-exports the public API:
 * :func:`xmr` (Making Data Count XmR chart with rules, variation and assurance).
 * :func:`rank_areas`, :func:`nearest_peers`, :func:`peer_best_mean`, :func:`opportunity`,
   :func:`target_gap` (ranks, RightCare-style peers and opportunity, gaps to targets).
+* :func:`sii` (slope and relative index of inequality of one area's quantiles, PHE ``phe_sii``).
 
 Array inputs are matched by position (a single value is repeated); results carry the index of
 the first full-length Series given, else a RangeIndex. Every CI method returns a DataFrame with
@@ -42,6 +43,7 @@ from stp_analytics.methods.ranking import (
     target_gap,
 )
 from stp_analytics.methods.rates import rate
+from stp_analytics.methods.sii import sii
 from stp_analytics.methods.spc import ASSURANCE_TYPES, POINT_TYPES, assurance_type, xmr
 
 __all__ = [
@@ -67,6 +69,7 @@ __all__ = [
     "quintile",
     "rank_areas",
     "rate",
+    "sii",
     "spiegelhalter_limits",
     "target_gap",
     "xmr",

@@ -104,8 +104,8 @@ def funnel_significance(
 
     Args:
         numerator: events (x, or O for ratios/rates), >= 0.
-        denominator: population (n), > 0; for kind="ratio" with ``expected`` given it is only
-            checked, not used.
+        denominator: population (n), > 0. With ``expected`` given (kind "ratio" or "rate") it
+            is not used and may be None; otherwise it is required.
         kind: "proportion" (x <= n, against the Wilson-based limits around Σx/Σn), or "ratio" /
             "rate" (O against E using exact/Byar's limits of O/E).
         expected: expected events E per area; when None, E = n·Σx/Σn (the overall rate).
@@ -114,10 +114,18 @@ def funnel_significance(
         Series of FUNNEL_LABELS aligned with the input; missing (NaN) where an input is missing.
     """
     check_choice("kind", kind, FUNNEL_KINDS)
+    if denominator is None:
+        if kind == "proportion" or expected is None:
+            needs = "kind='proportion'" if kind == "proportion" else "expected=None"
+            raise ParameterError(
+                f"denominator is required with {needs} (got None); only a ratio or rate with "
+                "expected given can do without it"
+            )
+        denominator = np.nan  # not used: E is given
     extra = {} if expected is None else {"expected": expected}
     arrays, index = check_counts("numerator", numerator, denominator, **extra)
     x, n = arrays["numerator"], arrays["denominator"]
-    missing = np.isnan(x) | np.isnan(n)
+    missing = np.isnan(x) | (np.isnan(n) if expected is None or kind == "proportion" else False)
     complete = ~missing
     overall = x[complete].sum() / n[complete].sum() if complete.any() else np.nan
     if kind == "proportion":
