@@ -18,9 +18,9 @@ from stp_analytics.finance import (
     national_table,
     parse_parameter_pairs,
     project_gap,
+    reconcile,
     resolve_assumptions,
 )
-from stp_analytics.finance import reconcile
 from stp_analytics.finance.section import MODEL_LABEL
 from stp_analytics.loaders import finance_sources
 

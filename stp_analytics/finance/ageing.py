@@ -120,22 +120,25 @@ def ageing_index(now: pd.DataFrame, later: pd.DataFrame, age: int = OLDER_AGE) -
     return share_aged(later, age) - share_aged(now, age)
 
 
-def ageing_rates(profiles: pd.DataFrame, national_rate: float,
-                 england: pd.Series | None = None) -> pd.Series:
-    """Each profile's ageing rate a year: ``national_rate`` x its ageing index (one year's cohort
-    shift) / England's. ``england`` is England's profile (default: the sum of ``profiles``)."""
-    national = profiles.sum(axis=0) if england is None else england
-    national_frame = national.to_frame().T
-    reference = float(ageing_index(national_frame, cohort_shift(national_frame)).iloc[0])
-    index = ageing_index(profiles, cohort_shift(profiles))
-    return (national_rate * index / reference).rename("ageing_rate")
+def ageing_rates(now: pd.DataFrame, later: pd.DataFrame, national_rate: float,
+                 england_now: pd.Series, england_later: pd.Series) -> pd.Series:
+    """Each profile's ageing rate a year: ``national_rate`` x its ageing index (``now`` ->
+    ``later``) / England's. Zero for a profile that does not change."""
+    reference = float(ageing_index(england_now.to_frame().T, england_later.to_frame().T).iloc[0])
+    if reference == 0:
+        raise DataValidationError("England's age profile does not change: no ageing reference",
+                                  file=AGE_FILE)
+    return (national_rate * ageing_index(now, later) / reference).rename("ageing_rate")
 
 
 def area_ageing_index(area_set: str = "stp2017") -> pd.Series:
-    """Each area's ageing index relative to England (1 = England's), from its mid-2018 profile."""
+    """Each area's ageing index relative to England (1 = England's), from its mid-2018 profile
+    and the same profile one year on (:func:`cohort_shift`)."""
     profiles = area_age_profiles(area_set)
-    england = lad_age_profiles().loc[ENGLAND_CODE]
-    return ageing_rates(profiles, 1.0, england).rename("ageing_relative")
+    england = lad_age_profiles().loc[ENGLAND_CODE, list(AGE_COLUMNS)]
+    england_later = cohort_shift(england.to_frame().T).iloc[0]
+    return ageing_rates(profiles, cohort_shift(profiles), 1.0, england,
+                        england_later).rename("ageing_relative")
 
 
 __all__ = [

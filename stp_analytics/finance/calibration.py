@@ -1,4 +1,4 @@
-"""National reference figures for the finance MODEL, read from ``data_catalog/finance_calibration.yml``.
+"""National reference figures for the finance MODEL (``data_catalog/finance_calibration.yml``).
 
 Each figure is a PUBLISHED number (the Five Year Forward View's gap, the efficiency requirement,
 provider outturns, sustainability funding, NHS Improvement's inflation path, NHS England's
@@ -98,7 +98,8 @@ def _error(path: Path, key: str, error: ValidationError) -> DataValidationError:
         problem = f"{field!r} must be a number, got {first.get('input')!r}"
     elif first["type"] == "literal_error":
         problem = f"{field!r} must be one of {', '.join(SCOPES)}, got {first.get('input')!r}"
-    return DataValidationError(f"figure {key!r}: {problem}", file=path.name, column=f"{key}.{field}")
+    return DataValidationError(f"figure {key!r}: {problem}", file=path.name,
+                               column=f"{key}.{field}")
 
 
 @lru_cache(maxsize=4)

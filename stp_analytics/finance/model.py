@@ -135,7 +135,8 @@ def project_gap(baseline: pd.DataFrame, assumptions: FinanceAssumptions) -> pd.D
         * (1 + cost_inflation_path(assumptions))[None, :]
     )
     spend = start_spend * np.cumprod(pressure, axis=1)
-    efficiency = assumptions.provider_share * (1 - (1 - assumptions.provider_efficiency) ** years_on)
+    kept = (1 - assumptions.provider_efficiency) ** years_on
+    efficiency = assumptions.provider_share * (1 - kept)
     after_efficiency = spend * (1 - efficiency)
     after_demand = after_efficiency * (1 - assumptions.demand_moderation) ** years_on
     after_savings = after_demand * (1 - assumptions.other_local_savings) ** years_on

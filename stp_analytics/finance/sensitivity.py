@@ -22,9 +22,13 @@ PATH_PREFIX = "cost_inflation_"
 
 def _gaps(baseline: pd.DataFrame, assumptions: FinanceAssumptions, area_code: str | None,
           year: str) -> tuple[float, float]:
-    """(do-nothing, residual) gap in ``year``, £m: one area's, or the sum over all (None)."""
-    rows = baseline if area_code is None else baseline.loc[[area_code]]
-    final = gap_in_year(project_gap(rows, assumptions), year)
+    """(do-nothing, residual) gap in ``year``, £m: one area's, or the sum over all (None).
+
+    Every area is projected even for one area's figures, because the default starting gap
+    apportions a national figure by comparing the areas (``starting_gap``)."""
+    final = gap_in_year(project_gap(baseline, assumptions), year)
+    if area_code is not None:
+        final = final.loc[[area_code]]
     return (float(final["gap_do_nothing_gbp"].sum()) / 1e6,
             float(final[RESIDUAL_COLUMN].sum()) / 1e6)
 
