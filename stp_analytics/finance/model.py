@@ -107,14 +107,11 @@ def ageing_rate(baseline: pd.DataFrame, assumptions: FinanceAssumptions) -> np.n
     return assumptions.ageing_uplift * relative
 
 
-def project_gap(baseline: pd.DataFrame, assumptions: FinanceAssumptions) -> pd.DataFrame:
-    """The projection for every area in ``baseline`` (see :func:`finance_baseline`), long form.
-
-    Columns: area_code, year, t, population, income_gbp, stf_gbp, spend_do_nothing_gbp,
-    gap_do_nothing_gbp, the four gap_after_* columns, and each gap per head (``*_per_head``).
-    Needs baseline columns allocation_share, population_2016, population_growth, optionally
-    ageing_relative (else 1) and the trust position columns (see :func:`starting_gap`).
-    """
+def project_arrays(baseline: pd.DataFrame, assumptions: FinanceAssumptions
+                   ) -> dict[str, np.ndarray]:
+    """The projection as arrays of shape (areas, years), £ (population in people): population,
+    income_gbp, stf_gbp, spend_do_nothing_gbp, gap_do_nothing_gbp and the four gap_after_*.
+    :func:`project_gap` lays them out as a table."""
     national = national_figures(assumptions)
     share = baseline["allocation_share"].to_numpy(dtype=float)[:, None]
     growth = (
@@ -141,7 +138,7 @@ def project_gap(baseline: pd.DataFrame, assumptions: FinanceAssumptions) -> pd.D
     after_demand = after_efficiency * (1 - assumptions.demand_moderation) ** years_on
     after_savings = after_demand * (1 - assumptions.other_local_savings) ** years_on
     population = baseline["population_2016"].to_numpy(dtype=float)[:, None] * (1 + growth) ** steps
-    columns = {
+    return {
         "population": population,
         "income_gbp": income,
         "stf_gbp": fund,
@@ -152,6 +149,17 @@ def project_gap(baseline: pd.DataFrame, assumptions: FinanceAssumptions) -> pd.D
         "gap_after_stf_gbp": after_demand - income - fund,
         "gap_after_other_savings_gbp": after_savings - income - fund,
     }
+
+
+def project_gap(baseline: pd.DataFrame, assumptions: FinanceAssumptions) -> pd.DataFrame:
+    """The projection for every area in ``baseline`` (see :func:`finance_baseline`), long form.
+
+    Columns: area_code, year, t, population, income_gbp, stf_gbp, spend_do_nothing_gbp,
+    gap_do_nothing_gbp, the four gap_after_* columns, and each gap per head (``*_per_head``).
+    Needs baseline columns allocation_share, population_2016, population_growth, optionally
+    ageing_relative (else 1) and the trust position columns (see :func:`starting_gap`).
+    """
+    columns = project_arrays(baseline, assumptions)
     frame = pd.DataFrame(
         {
             "area_code": np.repeat(baseline.index.to_numpy(), len(YEARS)),

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pandas as pd
 
 from stp_analytics.finance.assumptions import FinanceAssumptions, assumption_specs, format_value
-from stp_analytics.finance.model import RESIDUAL_COLUMN, YEARS, gap_in_year, project_gap
+from stp_analytics.finance.model import RESIDUAL_COLUMN, YEARS, project_arrays
 
 TORNADO_COLUMNS = ("assumption", "low_label", "high_label", "residual_low", "residual_high", "base")
 PATH_PREFIX = "cost_inflation_"
@@ -26,11 +27,11 @@ def _gaps(baseline: pd.DataFrame, assumptions: FinanceAssumptions, area_code: st
 
     Every area is projected even for one area's figures, because the default starting gap
     apportions a national figure by comparing the areas (``starting_gap``)."""
-    final = gap_in_year(project_gap(baseline, assumptions), year)
-    if area_code is not None:
-        final = final.loc[[area_code]]
-    return (float(final["gap_do_nothing_gbp"].sum()) / 1e6,
-            float(final[RESIDUAL_COLUMN].sum()) / 1e6)
+    arrays = project_arrays(baseline, assumptions)
+    column = YEARS.index(year)
+    rows = slice(None) if area_code is None else baseline.index.get_loc(area_code)
+    return (float(np.sum(arrays["gap_do_nothing_gbp"][rows, column])) / 1e6,
+            float(np.sum(arrays[RESIDUAL_COLUMN][rows, column])) / 1e6)
 
 
 def _residual(baseline: pd.DataFrame, assumptions: FinanceAssumptions, area_code: str,
