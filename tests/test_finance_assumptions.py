@@ -32,8 +32,10 @@ def test_every_assumption_has_a_source_sentence_unit_and_label():
     for spec in specs.values():
         assert len(spec.source) > 40, spec.name
         assert spec.unit and spec.label
-    assert "not from data" in specs["non_demographic_growth"].source
-    assert "not from data" in specs["cost_inflation"].source
+    assert "not verified" in specs["non_demographic_growth"].source
+    assert "not verified" in specs["provider_share"].source
+    assert "NHS Improvement" in specs["cost_inflation_2017_18"].source
+    assert "3.7 billion" in specs["provider_underlying_deficit"].source
     assert "2011" in specs["population_growth"].source and "projections" in specs[
         "population_growth"].source
 
@@ -56,7 +58,8 @@ def test_overrides_from_text_and_numbers_agree():
         ({"demand_moderation": True}, r"'demand_moderation' needs a number"),
         ({"cost_inflation": "nan"}, r"'cost_inflation' must be finite"),
         ({"stf_2016_17": None}, r"'stf_2016_17' needs a number"),
-        ({"baseline_provider_position": "forecast"}, r"must be one of actual, plan, none"),
+        ({"baseline_provider_position": "forecast"},
+         r"must be one of underlying, actual, plan, none"),
         ({"efficiency": 0.02}, r"unknown finance parameter 'efficiency'"),
     ],
 )

@@ -1,10 +1,13 @@
 """`stp-packs finance`: every area's 2020/21 do-nothing finance gap per head (a MODEL), sorted;
-or, with ``--matches``, how every name in the three finance sources was matched to a code."""
+with ``--national``, the sums over all areas beside the published national figures
+(:mod:`stp_analytics.finance.reconcile`); or, with ``--matches``, how every name in the three
+finance sources was matched to a code."""
 
 from __future__ import annotations
 
 import argparse
 import io
+import json
 import sys
 
 import pandas as pd
@@ -16,6 +19,7 @@ from stp_analytics.finance import (
     national_table,
     parse_parameter_pairs,
     project_gap,
+    reconcile,
     resolve_assumptions,
 )
 from stp_analytics.finance.section import MODEL_LABEL
@@ -44,7 +48,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="print how each name in the finance sources was matched (exact, normalised, hand, "
         "unmatched, set aside) and the organisations with no row in a source",
     )
-    parser.add_argument("--format", choices=("table", "csv"), default="table")
+    parser.add_argument(
+        "--national",
+        action="store_true",
+        help="print the sums over all areas (do-nothing, each lever, residual, per-head range, "
+        "areas in deficit) beside the published national figures, with the scope differences",
+    )
+    parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
 
 def match_report() -> pd.DataFrame:
@@ -129,10 +139,26 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write("\n" + counts.to_string() + "\n")
         return 0
     assumptions = resolve_assumptions(parse_parameter_pairs(args.parameter))
+    if args.national:
+        return _national(assumptions, args)
     baseline = finance_baseline(args.areas)
     table = national_table(baseline, project_gap(baseline, assumptions))
     if args.format == "csv":
         sys.stdout.write(_csv(table))
+    elif args.format == "json":
+        sys.stdout.write(json.dumps(json.loads(table.to_json(orient="records")), indent=2) + "\n")
     else:
         _print_table(table, table[["area_code", "area_name", "note"]], assumptions)
+    return 0
+
+
+def _national(assumptions, args: argparse.Namespace) -> int:
+    """``--national``: the reconciliation as text, CSV (sums by year) or JSON."""
+    recon = reconcile.national_reconciliation(assumptions, args.areas)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(recon.as_json(), indent=2) + "\n")
+    elif args.format == "csv":
+        sys.stdout.write(_csv(recon.sums))
+    else:
+        sys.stdout.write(reconcile.format_reconciliation(recon))
     return 0

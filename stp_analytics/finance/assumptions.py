@@ -39,6 +39,7 @@ class ParameterSpec:
     maximum: float | None = None
     choices: tuple[str, ...] = ()
     sensitivity: float | None = None
+    blank_means: str = ""  # how a blank (None) value is printed; "" = blank not allowed
 
 
 @dataclass(frozen=True)
@@ -47,16 +48,27 @@ class FinanceAssumptions:
 
     place_based_funding_2016_17: float
     place_based_funding_2020_21: float
+    funding_growth_2016_17: float
+    income_path: str
     stf_2016_17: float
     stf_2020_21: float
     provider_efficiency: float
+    provider_share: float
     demand_moderation: float
     stf_share_received: float
     other_local_savings: float
     non_demographic_growth: float
-    cost_inflation: float
+    ageing_uplift: float
+    cost_inflation: float | None
+    cost_inflation_2016_17: float
+    cost_inflation_2017_18: float
+    cost_inflation_2018_19: float
+    cost_inflation_2019_20: float
+    cost_inflation_2020_21: float
     population_growth: float | None
     baseline_provider_position: str
+    provider_underlying_deficit: float
+    psf_2018_19: float
 
     def with_overrides(self, overrides: Mapping[str, object] | None) -> FinanceAssumptions:
         """A copy with ``overrides`` applied (values may be text, as from ``-p name=value``)."""
@@ -83,6 +95,22 @@ def assumptions_path() -> Path:
     return data_catalog_dir() / ASSUMPTIONS_FILE
 
 
+def _check_calibration(name: str, entry: dict, file: str) -> None:
+    """A default that names a published figure (``calibration:``) must equal it."""
+    key = entry.get("calibration")
+    if not key:
+        return
+    from stp_analytics.finance.calibration import figure_value
+
+    published = float(entry.get("calibration_sign", 1)) * figure_value(
+        str(key), entry.get("calibration_year"))
+    if not math.isclose(float(entry["value"]), published, rel_tol=1e-9, abs_tol=1e-12):
+        raise ParameterError(
+            f"{file}: parameter {name!r} default {entry['value']!r} differs from the published "
+            f"figure {key!r} ({published:g}) it names"
+        )
+
+
 def _spec_from_yaml(name: str, entry: object, file: str) -> ParameterSpec:
     if not isinstance(entry, dict):
         raise ParameterError(f"{file}: parameter {name!r} must be a mapping with {SPEC_KEYS}")
@@ -102,8 +130,10 @@ def _spec_from_yaml(name: str, entry: object, file: str) -> ParameterSpec:
         maximum=None if choices else float(entry["max"]),
         choices=choices,
         sensitivity=None if entry["sensitivity"] is None else float(entry["sensitivity"]),
+        blank_means=str(entry.get("blank_means") or ""),
     )
     validate_value(spec, spec.default)
+    _check_calibration(name, entry, file)
     return spec
 
 
@@ -141,7 +171,7 @@ def default_assumptions(path: Path | None = None) -> FinanceAssumptions:
 
 def _as_number(spec: ParameterSpec, raw: object) -> float | None:
     if raw is None or (isinstance(raw, str) and raw.strip().lower() in {"", "none", "null"}):
-        if spec.name == "population_growth":
+        if spec.blank_means:
             return None
         raise ParameterError(f"parameter {spec.name!r} needs a number, got {raw!r}")
     if isinstance(raw, bool):
@@ -162,8 +192,9 @@ def _as_number(spec: ParameterSpec, raw: object) -> float | None:
 def validate_value(spec: ParameterSpec, raw: object) -> object:
     """``raw`` converted to the parameter's type and checked against its range or choices.
 
-    Numbers may be given as text; "1.5%" means 0.015. ``population_growth`` may be blank
-    (``None``: each area's own observed rate).
+    Numbers may be given as text; "1.5%" means 0.015. A parameter with ``blank_means`` may be
+    blank (``None``): ``population_growth`` (each area's own observed rate), ``cost_inflation``
+    (the path by year).
     """
     if spec.choices:
         value = str(raw).strip() if raw is not None else ""
@@ -208,18 +239,24 @@ def parse_parameter_pairs(pairs: Iterable[str] | None) -> dict[str, str]:
     return result
 
 
+def _trimmed(number: float) -> str:
+    """A number with at most two decimals and no trailing zeros: 2.0 -> "2", 1.50 -> "1.5"."""
+    text = f"{number:,.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
 def format_value(spec: ParameterSpec, value: object) -> str:
     """How a value is printed in the pack: percentages for rates, £bn as given, text as is."""
     if value is None:
-        return "each footprint's own (ONS 2011-2016)"
+        return spec.blank_means
     if spec.choices:
         return str(value)
     if spec.unit.startswith("fraction a year"):
-        return f"{value * 100:.2f}% a year".replace(".00%", "%")
+        return f"{_trimmed(value * 100)}% a year"
     if spec.unit.startswith("fraction"):
-        return f"{value * 100:.0f}%"
+        return f"{_trimmed(value * 100)}%"
     if spec.unit == "£bn":
-        return f"£{value:,.1f}bn"
+        return f"£{_trimmed(value)}bn"
     return f"{value:g} {spec.unit}"
 
 

@@ -16,6 +16,12 @@ Method (one row per area of the area set):
   outstanding per year, summed (a trust not in the loans list had none listed).
 * Population: ONS mid-year estimates apportioned to areas (``geography.area_population``);
   growth = the observed average annual growth from mid-2011 to mid-2016.
+* Ageing: ``ageing_relative`` = the area's ageing index relative to England's, from its own
+  mid-2018 single-year-of-age profile (:mod:`stp_analytics.finance.ageing`).
+* Starting gap (:func:`starting_gap`): the provider sector's 2015/16 underlying deficit
+  apportioned by allocation share plus the area's difference from its share in its acute trusts'
+  reported 2018/19 results (default), or those results with the provider sustainability fund
+  taken out, or balance.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import pandas as pd
 from stp_analytics.data.geography import area_population, load_area_set
 from stp_analytics.data.loaders import finance_sources as sources
 from stp_analytics.errors import ParameterError
+from stp_analytics.finance.ageing import area_ageing_index
 
 GROWTH_FROM, GROWTH_TO = 2011, 2016
 BASE_POPULATION_YEAR = 2016
@@ -135,6 +142,7 @@ def _baseline(area_set_name: str) -> pd.DataFrame:
     area_set = load_area_set(area_set_name)
     areas = area_set.areas.set_index("area_code")[["area_name", "region_name"]]
     frame = areas.join(_population(area_set)).join(_allocations_by_area(area_set))
+    frame = frame.join(area_ageing_index(area_set_name))
     frame = frame.join(_trusts_by_area(area_set))
     for column in ("allocation_gbp", "allocation_population", "target_gbp"):
         frame[column] = frame[column].fillna(0.0)
@@ -168,15 +176,40 @@ def area_baseline(area_code: str, area_set: str = "stp2017") -> pd.Series:
     return frame.loc[area_code]
 
 
-def starting_gap(baseline: pd.DataFrame, position: str) -> pd.Series:
-    """The model's starting gap (£, positive = shortfall): minus the acute trusts' summed
-    2018/19 surplus/deficit (``actual`` or ``plan``), or 0 for ``none`` or no trust data."""
-    if position == "none":
-        return pd.Series(0.0, index=baseline.index)
-    column = {"actual": "trust_actual_gbp", "plan": "trust_plan_gbp"}[position]
+BN = 1e9
+
+
+def _reported_gap(baseline: pd.DataFrame, column: str) -> pd.Series:
+    """Minus the area's acute trusts' summed reported 2018/19 result (£, positive = deficit);
+    0 where the area set has no trust data."""
     if column not in baseline:
         return pd.Series(0.0, index=baseline.index)
     return -baseline[column].fillna(0.0).astype(float)
+
+
+def starting_gap(baseline: pd.DataFrame, assumptions) -> pd.Series:
+    """The model's starting gap G_i0 in the 2015/16 base year (£, positive = shortfall).
+
+    By ``assumptions.baseline_provider_position``:
+
+    * ``underlying``: U s_i + (R_i - s_i sum(R)), where U is the provider sector's 2015/16
+      underlying deficit, s_i the allocation share and R_i minus the area's acute trusts' reported
+      2018/19 result: the national figure spread by funding share, moved by how far the area's
+      trusts did worse (or better) than their share. The areas sum to U exactly.
+    * ``actual`` / ``plan``: R_i (actual or plan) + s_i x the 2018/19 provider sustainability
+      fund, because reported results include the fund and the model adds the fund once, as a lever.
+    * ``none``: 0.
+    """
+    position = assumptions.baseline_provider_position
+    if position == "none":
+        return pd.Series(0.0, index=baseline.index)
+    share = baseline["allocation_share"].astype(float)
+    reported = _reported_gap(baseline, "trust_plan_gbp" if position == "plan"
+                             else "trust_actual_gbp")
+    if position == "underlying":
+        underlying = assumptions.provider_underlying_deficit * BN
+        return underlying * share + (reported - share * reported.sum())
+    return reported + share * assumptions.psf_2018_19 * BN
 
 
 __all__ = ["area_baseline", "finance_baseline", "starting_gap"]

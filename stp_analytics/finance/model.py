@@ -1,17 +1,21 @@
 """The do-nothing / do-something finance gap MODEL, 2016/17 to 2020/21 (equations in
 ``docs/finance_model.md``).
 
-For area i and year t = 0..4 (2016/17..2020/21), with share s_i of national funding:
+The base year is 2015/16 (the year of the provider sector's underlying deficit). For area i and
+year t = 0..4 (2016/17..2020/21), k = t + 1 years after the base, with share s_i of national
+funding:
 
-* national funding F_t and fund STF_t: constant annual growth between the 2016/17 and 2020/21
-  figures (linear if either is zero);
+* national funding F_t and fund STF_t between the 2016/17 and 2020/21 figures: constant annual
+  growth (linear if either is zero), or the shape of NHS England's published allocations by year
+  (``income_path = published``); base-year funding F_b = F_0 / (1 + f), f the 2016/17 growth;
 * income I_it = s_i F_t;  population P_it = P_i0 (1 + g_i)^t;
-* do-nothing spending S_it = (I_i0 + G_i0) [(1 + g_i)(1 + n)(1 + c)]^t, where G_i0 is the
-  starting gap (the acute trusts' 2018/19 deficit by default), n non-demographic growth and c
-  cost inflation; do-nothing gap D_it = S_it - I_it;
+* do-nothing spending S_it = (s_i F_b + G_i) prod_{j<=t} (1 + g_i)(1 + a_i)(1 + n)(1 + c_j), where
+  G_i is the starting gap (see :func:`~stp_analytics.finance.baseline.starting_gap`), g_i
+  population growth, a_i ageing (England's rate x the area's ageing index), n non-demographic
+  growth and c_j the cost inflation of year j; do-nothing gap D_it = S_it - I_it;
 * levers, applied in this order, each leaving a residual gap:
-  efficiency e: S x (1 - e)^t; demand moderation d: x (1 - d)^t; the fund: income + a s_i STF_t;
-  other local savings o: spending x (1 - o)^t.
+  provider efficiency e on the provider share p: S x (1 - p (1 - (1 - e)^k)); demand moderation d:
+  x (1 - d)^k; the fund: income + a s_i STF_t; other local savings o: spending x (1 - o)^k.
 
 Gaps are positive when spending exceeds income. Every lever is >= 0 by validation, so no
 lever can increase the gap.
@@ -39,38 +43,75 @@ LEVERS: tuple[tuple[str, str], ...] = (
 RESIDUAL_COLUMN = LEVERS[-1][0]
 
 
-def national_trajectory(start: float, end: float) -> np.ndarray:
-    """Values for t = 0..4 from ``start`` to ``end``: constant growth, or linear with a zero."""
+#: published series whose yearly shape ``income_path = published`` follows
+PUBLISHED_SHAPES = {
+    "place_based_funding_gbp": "place_based_allocations",
+    "stf_gbp": "sustainability_transformation_allocations",
+}
+
+
+def national_trajectory(start: float, end: float, shape: tuple[float, ...] | None = None
+                        ) -> np.ndarray:
+    """Values for t = 0..4 from ``start`` to ``end``: constant growth (linear with a zero), or,
+    given a published series ``shape`` (one value a year), its path rescaled to the end points:
+    start + (end - start) (A_t - A_0) / (A_4 - A_0)."""
     steps = np.arange(len(YEARS), dtype=float)
+    if shape is not None:
+        series = np.asarray(shape, dtype=float)
+        return start + (end - start) * (series - series[0]) / (series[-1] - series[0])
     if start > 0 and end > 0:
         return start * (end / start) ** (steps / HORIZON)
     return start + (end - start) * steps / HORIZON
 
 
+def _published_shape(key: str) -> tuple[float, ...]:
+    from stp_analytics.finance.calibration import figure_value
+
+    return tuple(figure_value(key, year) for year in YEARS)
+
+
 def national_figures(assumptions: FinanceAssumptions) -> pd.DataFrame:
     """DataFrame[year, place_based_funding_gbp, stf_gbp]: the national figures by year (£)."""
-    return pd.DataFrame(
-        {
-            "year": YEARS,
-            "place_based_funding_gbp": national_trajectory(
-                assumptions.place_based_funding_2016_17 * BN,
-                assumptions.place_based_funding_2020_21 * BN,
-            ),
-            "stf_gbp": national_trajectory(
-                assumptions.stf_2016_17 * BN, assumptions.stf_2020_21 * BN
-            ),
-        }
-    )
+    published = assumptions.income_path == "published"
+    ends = {
+        "place_based_funding_gbp": (assumptions.place_based_funding_2016_17,
+                                    assumptions.place_based_funding_2020_21),
+        "stf_gbp": (assumptions.stf_2016_17, assumptions.stf_2020_21),
+    }
+    columns = {
+        name: national_trajectory(start * BN, end * BN,
+                                  _published_shape(PUBLISHED_SHAPES[name]) if published else None)
+        for name, (start, end) in ends.items()
+    }
+    return pd.DataFrame({"year": YEARS, **columns})
 
 
-def project_gap(baseline: pd.DataFrame, assumptions: FinanceAssumptions) -> pd.DataFrame:
-    """The projection for every area in ``baseline`` (see :func:`finance_baseline`), long form.
+def base_year_funding(assumptions: FinanceAssumptions) -> float:
+    """National place-based funding in the 2015/16 base year, £: F_0 / (1 + 2016/17 growth)."""
+    return assumptions.place_based_funding_2016_17 * BN / (1 + assumptions.funding_growth_2016_17)
 
-    Columns: area_code, year, t, population, income_gbp, stf_gbp, spend_do_nothing_gbp,
-    gap_do_nothing_gbp, the four gap_after_* columns, and each gap per head (``*_per_head``).
-    Needs baseline columns allocation_share, population_2016, population_growth and the trust
-    position columns (see :func:`starting_gap`).
-    """
+
+def cost_inflation_path(assumptions: FinanceAssumptions) -> np.ndarray:
+    """Cost inflation of each year 2016/17..2020/21: ``cost_inflation`` in every year if set,
+    else the path by year (``cost_inflation_2016_17`` ...)."""
+    if assumptions.cost_inflation is not None:
+        return np.full(len(YEARS), float(assumptions.cost_inflation))
+    return np.array([getattr(assumptions, f"cost_inflation_{year.replace('/', '_')}")
+                     for year in YEARS], dtype=float)
+
+
+def ageing_rate(baseline: pd.DataFrame, assumptions: FinanceAssumptions) -> np.ndarray:
+    """Each area's ageing a year: England's rate x the area's ageing index (1 if not known)."""
+    relative = (baseline["ageing_relative"].fillna(1.0).to_numpy(dtype=float)
+                if "ageing_relative" in baseline else np.ones(len(baseline)))
+    return assumptions.ageing_uplift * relative
+
+
+def project_arrays(baseline: pd.DataFrame, assumptions: FinanceAssumptions
+                   ) -> dict[str, np.ndarray]:
+    """The projection as arrays of shape (areas, years), £ (population in people): population,
+    income_gbp, stf_gbp, spend_do_nothing_gbp, gap_do_nothing_gbp and the four gap_after_*.
+    :func:`project_gap` lays them out as a table."""
     national = national_figures(assumptions)
     share = baseline["allocation_share"].to_numpy(dtype=float)[:, None]
     growth = (
@@ -79,19 +120,25 @@ def project_gap(baseline: pd.DataFrame, assumptions: FinanceAssumptions) -> pd.D
         else np.full(len(baseline), assumptions.population_growth)
     )[:, None]
     steps = np.arange(len(YEARS), dtype=float)[None, :]
+    years_on = steps + 1  # years after the 2015/16 base
     income = share * national["place_based_funding_gbp"].to_numpy()[None, :]
     fund = share * assumptions.stf_share_received * national["stf_gbp"].to_numpy()[None, :]
-    start_gap = starting_gap(baseline, assumptions.baseline_provider_position)
-    start_spend = income[:, :1] + start_gap.to_numpy(dtype=float)[:, None]
-    pressure = (1 + growth) * (1 + assumptions.non_demographic_growth) * (
-        1 + assumptions.cost_inflation
+    start_gap = starting_gap(baseline, assumptions).to_numpy(dtype=float)[:, None]
+    start_spend = share * base_year_funding(assumptions) + start_gap
+    pressure = (
+        (1 + growth)
+        * (1 + ageing_rate(baseline, assumptions))[:, None]
+        * (1 + assumptions.non_demographic_growth)
+        * (1 + cost_inflation_path(assumptions))[None, :]
     )
-    spend = start_spend * pressure**steps
-    after_efficiency = spend * (1 - assumptions.provider_efficiency) ** steps
-    after_demand = after_efficiency * (1 - assumptions.demand_moderation) ** steps
-    after_savings = after_demand * (1 - assumptions.other_local_savings) ** steps
+    spend = start_spend * np.cumprod(pressure, axis=1)
+    kept = (1 - assumptions.provider_efficiency) ** years_on
+    efficiency = assumptions.provider_share * (1 - kept)
+    after_efficiency = spend * (1 - efficiency)
+    after_demand = after_efficiency * (1 - assumptions.demand_moderation) ** years_on
+    after_savings = after_demand * (1 - assumptions.other_local_savings) ** years_on
     population = baseline["population_2016"].to_numpy(dtype=float)[:, None] * (1 + growth) ** steps
-    columns = {
+    return {
         "population": population,
         "income_gbp": income,
         "stf_gbp": fund,
@@ -102,6 +149,17 @@ def project_gap(baseline: pd.DataFrame, assumptions: FinanceAssumptions) -> pd.D
         "gap_after_stf_gbp": after_demand - income - fund,
         "gap_after_other_savings_gbp": after_savings - income - fund,
     }
+
+
+def project_gap(baseline: pd.DataFrame, assumptions: FinanceAssumptions) -> pd.DataFrame:
+    """The projection for every area in ``baseline`` (see :func:`finance_baseline`), long form.
+
+    Columns: area_code, year, t, population, income_gbp, stf_gbp, spend_do_nothing_gbp,
+    gap_do_nothing_gbp, the four gap_after_* columns, and each gap per head (``*_per_head``).
+    Needs baseline columns allocation_share, population_2016, population_growth, optionally
+    ageing_relative (else 1) and the trust position columns (see :func:`starting_gap`).
+    """
+    columns = project_arrays(baseline, assumptions)
     frame = pd.DataFrame(
         {
             "area_code": np.repeat(baseline.index.to_numpy(), len(YEARS)),

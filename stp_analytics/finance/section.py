@@ -28,7 +28,7 @@ from stp_analytics.finance.model import (
     project_gap,
     projection_table,
 )
-from stp_analytics.finance.sensitivity import sensitivity_table
+from stp_analytics.finance.sensitivity import sensitivity_table, starting_position_table
 from stp_analytics.finance.tables import national_table
 
 MODEL_LABEL = (
@@ -53,6 +53,7 @@ class FinanceResult:
     national: pd.DataFrame = field(repr=False)
     caveats: tuple[str, ...] = ()
     label: str = MODEL_LABEL
+    starting_positions: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
     def _final(self) -> pd.Series:
         return self.projection.iloc[-1]
@@ -81,6 +82,25 @@ class FinanceResult:
     def rank(self) -> int:
         """Rank of the do-nothing gap per head among the areas (1 = largest)."""
         return int(self.national.loc[self.national["area_code"] == self.area_code, "rank"].iloc[0])
+
+    @property
+    def national_gap_share(self) -> float:
+        """The area's share of the do-nothing gap summed over all areas in 2020/21 (a fraction;
+        negative if the area is in surplus while the sum is a gap)."""
+        total = float(self.national["gap_do_nothing_gbp_m"].sum())
+        return self.do_nothing_gap_gbp_m / total if total else float("nan")
+
+    @property
+    def per_head_range(self) -> tuple[float, float]:
+        """Lowest and highest do-nothing gap per head among the areas in 2020/21 (£)."""
+        values = self.national["gap_do_nothing_per_head"]
+        return float(values.min()), float(values.max())
+
+    @property
+    def per_head_position(self) -> float:
+        """Where the area's do-nothing gap per head sits in the range: 0 = lowest, 1 = highest."""
+        low, high = self.per_head_range
+        return (self.do_nothing_gap_per_head - low) / (high - low) if high > low else 0.5
 
     def headline(self) -> str:
         """One plain-English sentence with the model's 2020/21 result for the area."""
@@ -126,8 +146,9 @@ def data_caveats(baseline_row: pd.Series | None = None) -> tuple[str, ...]:
     caveats = [
         MODEL_LABEL,
         "CCG allocations: the source (NHS England core CCG allocations via the NHSSpend "
-        "repository) does not state the year; the model uses only each footprint's share of the "
-        "total and assumes the share holds from 2016/17 to 2020/21.",
+        "repository) does not state the year (its total points to 2018/19, an inference); the "
+        "model uses only each footprint's share of the total and assumes the share holds from "
+        "2015/16 to 2020/21.",
         f"CCG allocations are matched by name ({_method_counts(ccg)}); the last two column "
         f"headers of the file are shifted (checked and corrected); {_set_aside_text(ccg)}; "
         f"CCGs with no allocation row: {missing_ccgs}, so their footprint's share is "
@@ -137,15 +158,20 @@ def data_caveats(baseline_row: pd.Series | None = None) -> tuple[str, ...]:
         f"({_method_counts(performance)}): only acute trusts in the Health Foundation lookup have "
         "a footprint; mental health, community, ambulance and specialist trusts are not "
         f"attributed; {_set_aside_text(performance)}; a trust whose every row is set aside has "
-        "data not supplied. Reported results may already include sustainability funding, so "
-        "adding the fund's share may count it twice.",
+        "data not supplied. Reported results include sustainability funding (the £2.45bn "
+        "provider sustainability fund in 2018/19): the model starts before it (the 2015/16 "
+        "underlying deficit, or reported results with the footprint's share of the fund taken "
+        "out) and adds the fund once, as a lever.",
         f"DHSC interim revenue support loans (BBC compilation) are matched by name "
         f"({_method_counts(loans)}); 'N/A' is read as no loan; loans are shown as context and "
         "are not part of the gap.",
         "Population growth is each footprint's observed average annual growth 2011-2016 (ONS "
-        "mid-year estimates); ONS projections are not in the data.",
+        "mid-year estimates); ONS projections are not in the data. Ageing is a national rate "
+        "scaled by the movement of the footprint's own mid-2018 age profile into ages 65 and "
+        "over (no published age-cost curve by single year of age was available).",
         "National funding and fund figures are given for 2016/17 and 2020/21 only; the years "
-        "between are interpolated at a constant growth rate.",
+        "between follow a constant growth rate, or the shape of NHS England's published "
+        "allocations (income_path).",
     ]
     if baseline_row is not None and str(baseline_row.get("note", "")):
         caveats.append(f"This area: {baseline_row['note']}.")
@@ -176,6 +202,7 @@ def finance_section(
         assumptions_table=assumptions_table(resolved),
         national=national_table(baseline, projection),
         caveats=data_caveats(row),
+        starting_positions=starting_position_table(baseline, resolved, code),
     )
 
 
