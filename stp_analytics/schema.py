@@ -21,7 +21,34 @@ OBSERVATION_COLUMNS: tuple[str, ...] = (
     "upper",  # float: published upper confidence limit, NaN if none
 )
 
-AREA_ROLES: tuple[str, ...] = ("area", "england", "region", "part")
+ENGLAND_CODE = "E92000001"
+ENGLAND_NAME = "England"
+
+#: ``area_role``: one of the areas compared (the 44 footprints of stp2017), England, a region,
+#: or a part of an area (a CCG, local authority or trust; ``parent_code`` is its area)
+ROLE_AREA, ROLE_ENGLAND, ROLE_REGION, ROLE_PART = "area", "england", "region", "part"
+AREA_ROLES: tuple[str, ...] = (ROLE_AREA, ROLE_ENGLAND, ROLE_REGION, ROLE_PART)
+
+#: ``status`` of a store row: a value with its confidence interval, a population-weighted value
+#: without one, withheld under the small-number rule, or no value at all (the note says why)
+STATUS_OK = "ok"
+STATUS_APPROXIMATE = "approximate"
+STATUS_SUPPRESSED = "suppressed"
+STATUS_NOT_SUPPLIED = "not supplied"
+STATUSES: tuple[str, ...] = (STATUS_OK, STATUS_APPROXIMATE, STATUS_SUPPRESSED, STATUS_NOT_SUPPLIED)
+#: the note on a suppressed row
+SUPPRESSED_NOTE = "suppressed: fewer than 10 events"
+
+#: ``comparison`` labels (Fingertips): significance against England, or not compared
+BETTER, SIMILAR, WORSE, HIGHER, LOWER, NOT_COMPARED = (
+    "Better", "Similar", "Worse", "Higher", "Lower", "Not compared")
+COMPARISON_LABELS: tuple[str, ...] = (BETTER, SIMILAR, WORSE, HIGHER, LOWER, NOT_COMPARED)
+SIGNIFICANT_LABELS: frozenset[str] = frozenset({BETTER, WORSE, HIGHER, LOWER})
+
+#: catalogue vocabularies the store is built with
+POLARITIES: tuple[str, ...] = ("high_is_good", "low_is_good", "none")
+STATISTICS: tuple[str, ...] = ("proportion", "rate", "published", "count", "mean")
+AGGREGATIONS: tuple[str, ...] = ("sum_counts", "population_weighted_mean", "sum")
 
 STORE_COLUMNS: tuple[str, ...] = (
     # what and where
@@ -45,6 +72,7 @@ STORE_COLUMNS: tuple[str, ...] = (
     "method",  # Wilson | Byars | Exact | Dobson | population-weighted mean | published
     "approximate",  # bool: population-weighted from parts, no CI
     "note",  # suppression or data-quality note ("" when none)
+    "status",  # ok | approximate | suppressed | not supplied (STATUSES)
     # comparators
     "england_value",
     "england_lower",

@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from stp_analytics.metrics.store import row_status
 from stp_analytics.schema import STORE_COLUMNS
 
 DEFAULTS: dict[str, Any] = {
@@ -49,4 +50,7 @@ DEFAULTS: dict[str, Any] = {
 def make_store(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """Store rows from partial dicts (each needs indicator, area_code, area_name, value)."""
     records = [{**DEFAULTS, **row} for row in rows]
-    return pd.DataFrame.from_records(records, columns=list(STORE_COLUMNS))
+    store = pd.DataFrame.from_records(records, columns=list(STORE_COLUMNS))
+    given = pd.Series([row.get("status") for row in rows], index=store.index, dtype="object")
+    store["status"] = given.fillna(row_status(store))  # as the store builder derives it
+    return store

@@ -7,8 +7,8 @@ import json
 
 import numpy as np
 import pytest
-from stp_analytics.cli import main
 
+from stp_analytics.cli import main
 from stp_analytics.data.loaders import finance_sources
 from stp_analytics.finance import (
     finance_baseline,

@@ -6,8 +6,8 @@ import io
 
 import pandas as pd
 import pytest
-from stp_analytics.cli import main
 
+from stp_analytics.cli import main
 from stp_analytics.errors import ParameterError
 from stp_analytics.finance import finance_section, resolve_assumptions
 from stp_analytics.finance.sensitivity import TORNADO_COLUMNS

@@ -20,7 +20,8 @@ from metrics_synthetic import (
 
 from stp_analytics import methods
 from stp_analytics.metrics import build_store
-from stp_analytics.metrics.aggregate import SUPPRESSED_NOTE, WEIGHTED_NOTE
+from stp_analytics.metrics.aggregate import WEIGHTED_NOTE
+from stp_analytics.schema import SUPPRESSED_NOTE
 
 
 @pytest.fixture(scope="module")

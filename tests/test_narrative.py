@@ -77,7 +77,8 @@ def test_sentence_missing_and_suppressed() -> None:
     missing = narrative.indicator_sentence(_diabetes(value=math.nan), catalog=CATALOG)
     assert missing == "Diabetes prevalence in Greater Manchester: data not supplied."
     suppressed = narrative.indicator_sentence(
-        _diabetes(value=math.nan, note="small numbers suppressed"), catalog=CATALOG
+        _diabetes(value=math.nan, note="small numbers suppressed", status="suppressed"),
+        catalog=CATALOG,
     )
     assert suppressed.endswith("suppressed: fewer than 10 events.")
 

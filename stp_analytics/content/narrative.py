@@ -23,6 +23,8 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
+from stp_analytics import schema
+
 NOT_SUPPLIED = "data not supplied"
 SUPPRESSED = "suppressed: fewer than 10 events"
 SIGNIFICANT = ("Better", "Worse", "Higher", "Lower")
@@ -214,11 +216,10 @@ def not_supplied_sentence(title: str, reason: str = NOT_SUPPLIED, *, html: bool 
 
 
 def _status(row: Mapping[str, Any]) -> str:
-    """ok | suppressed | missing, from the value and the note."""
+    """ok | suppressed | missing, from the store row's value and status."""
     if not is_missing(row.get("value")):
         return "ok"
-    note = str(row.get("note") or "")
-    return "suppressed" if "suppress" in note.lower() else "missing"
+    return "suppressed" if row.get("status") == schema.STATUS_SUPPRESSED else "missing"
 
 
 def _suppression_note(row: Mapping[str, Any]) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
+from stp_analytics import schema
 from stp_analytics.content import narrative
 from stp_analytics.content.display import (
     COMPARISON_TEXT,
@@ -243,8 +244,8 @@ def _indicator_row(row: Mapping[str, Any], meta: narrative.IndicatorMeta) -> dic
     """One table row (see :func:`indicator_rows`); a sex other than Persons is named."""
     value = row.get("value")
     if narrative.is_missing(value):
-        note = str(row.get("note") or "")
-        shown = narrative.SUPPRESSED if "suppress" in note.lower() else narrative.NOT_SUPPLIED
+        suppressed = row.get("status") == schema.STATUS_SUPPRESSED
+        shown = narrative.SUPPRESSED if suppressed else narrative.NOT_SUPPLIED
     else:
         shown = narrative.format_number(value, meta.decimals)
         if bool(row.get("approximate")) and not narrative.is_missing(row.get("approximate")):
@@ -342,7 +343,7 @@ def parts_table(pack: PackContext, indicator: str, caption: str) -> Markup:
             "name": f"{row['area_name']} ({row['area_code']})",
             "period": cell_text(row["period"]),
             "value": (narrative.format_number(row["value"], meta.decimals)
-                      or (narrative.SUPPRESSED if "suppress" in str(row["note"]).lower()
+                      or (narrative.SUPPRESSED if row["status"] == schema.STATUS_SUPPRESSED
                           else narrative.NOT_SUPPLIED)),
             "ci": (f"{narrative.format_number(row['lower'], meta.decimals)}–"
                    f"{narrative.format_number(row['upper'], meta.decimals)}"

@@ -18,14 +18,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from stp_analytics import methods
+from stp_analytics import methods, schema
 from stp_analytics.metrics.geo import ENGLAND_CODE, ENGLAND_NAME, PART_LEVEL, GeoContext
 from stp_analytics.metrics.periods import period_table
 
 KEYS = ["indicator", "period", "sex"]
 SUM_COLUMNS = ["num", "den", "wsum", "wtot", "vsum", "n_parts", "n_missing", "split", "merged"]
 WEIGHTED_NOTE = "approximate: population-weighted mean of local authority values, no CI"
-SUPPRESSED_NOTE = "suppressed: fewer than 10 events"
 MIN_EVENTS = 10
 NON_ENGLISH_CODE = r"[WSN]\d{8}"  # ONS codes of Wales, Scotland, Northern Ireland
 
@@ -377,7 +376,7 @@ def _from_counts(rows: pd.DataFrame, mask: pd.Series, out: pd.DataFrame) -> None
     out.loc[missing, "note"] = "numerator or denominator not supplied"
     out.loc[zero_den, "note"] = "denominator is zero"
     out.loc[over, "note"] = "numerator exceeds denominator: not computed"
-    out.loc[small, "note"] = SUPPRESSED_NOTE
+    out.loc[small, "note"] = schema.SUPPRESSED_NOTE
     good = stats & ~missing & ~zero_den & ~over & ~small
     out.loc[stats, "method"] = np.where(statistic[stats].eq("proportion"), "Wilson", "Byars")
     keys = rows.loc[good, ["statistic", "multiplier", "confidence"]].drop_duplicates()

@@ -15,9 +15,8 @@ from typing import Any
 import pandas as pd
 
 from stp_analytics.errors import ParameterError
+from stp_analytics.schema import ENGLAND_CODE, ENGLAND_NAME  # noqa: F401 - re-exported
 
-ENGLAND_CODE = "E92000001"
-ENGLAND_NAME = "England"
 LOOKUP_COLUMNS = ["part_code", "part_name", "area_code", "share"]
 # Practice data are shown within an area by CCG (the caterpillar of a footprint's CCGs).
 PART_LEVEL = {"practice": "ccg"}

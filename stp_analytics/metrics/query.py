@@ -10,10 +10,11 @@ from typing import Any
 
 import pandas as pd
 
+from stp_analytics import schema
 from stp_analytics.errors import UnknownAreaError
-from stp_analytics.metrics.aggregate import SUPPRESSED_NOTE
 
-STATUS_OK = "ok"
+#: an indicator's status for one area (:func:`indicator_status`), as a pack names it
+STATUS_OK = schema.STATUS_OK
 STATUS_NOT_SUPPLIED = "data not supplied"
 STATUS_SUPPRESSED = "suppressed (fewer than 10 events)"
 
@@ -97,7 +98,7 @@ def indicator_status(store: pd.DataFrame, catalog: Any, area_code: str) -> pd.Da
             period = row["period"]
             if pd.notna(row["value"]):
                 status, reason = STATUS_OK, row["note"]
-            elif SUPPRESSED_NOTE in row["note"]:
+            elif row["status"] == schema.STATUS_SUPPRESSED:
                 status, reason = STATUS_SUPPRESSED, row["note"]
             else:
                 status, reason = STATUS_NOT_SUPPLIED, row["note"] or "no value for this area"

@@ -24,12 +24,20 @@ from stp_analytics.metrics.geo import GeoContext
 from stp_analytics.metrics.peers import add_peers, peer_groups
 from stp_analytics.metrics.spc import add_spc
 from stp_analytics.metrics.specs import indicator_specs
-from stp_analytics.schema import AREA_ROLES, OBSERVATION_COLUMNS, STORE_COLUMNS
+from stp_analytics.schema import (
+    AREA_ROLES,
+    OBSERVATION_COLUMNS,
+    STATUS_APPROXIMATE,
+    STATUS_NOT_SUPPLIED,
+    STATUS_OK,
+    STATUS_SUPPRESSED,
+    STORE_COLUMNS,
+)
 
 ROLE_ORDER = {"england": 0, "region": 1, "area": 2, "part": 3}
 SORT_KEYS = ["indicator", "role_order", "parent_code", "area_code", "sex", "period_start", "period"]
 TEXT = ("indicator", "area_set", "area_role", "area_type", "area_code", "area_name",
-        "parent_code", "period", "sex", "method", "note", "region_code", "comparison",
+        "parent_code", "period", "sex", "method", "note", "status", "region_code", "comparison",
         "spc_point_type")
 INTEGER = ("quintile", "rank", "rank_of")
 BOOLEAN = ("approximate", "is_latest")
@@ -124,11 +132,26 @@ def empty_store() -> pd.DataFrame:
     return _finalise(pd.DataFrame({c: [] for c in STORE_COLUMNS}))
 
 
+def row_status(rows: pd.DataFrame) -> pd.Series:
+    """Each row's ``status`` (schema.STATUSES), derived once, here, after every note is joined:
+    a value is ok (approximate when population-weighted); a missing value is suppressed when a
+    small-number rule withheld it (ours, or the source's own note), else not supplied."""
+    value = pd.to_numeric(rows["value"], errors="coerce")
+    approximate = rows["approximate"].fillna(False).astype("bool")
+    suppressed = rows["note"].fillna("").astype("str").str.contains("suppress", case=False)
+    status = pd.Series(STATUS_NOT_SUPPLIED, index=rows.index, dtype="object")
+    status[value.isna() & suppressed] = STATUS_SUPPRESSED
+    status[value.notna()] = STATUS_OK
+    status[value.notna() & approximate] = STATUS_APPROXIMATE
+    return status
+
+
 def _finalise(rows: pd.DataFrame) -> pd.DataFrame:
     """Columns in STORE_COLUMNS order with fixed dtypes, rows in a deterministic order."""
     unknown = set(rows["area_role"].dropna()) - set(AREA_ROLES)
     if unknown:
         raise ValueError(f"area_role {sorted(unknown)} not in {AREA_ROLES}")
+    rows = rows.assign(status=row_status(rows))
     store = rows.loc[:, list(STORE_COLUMNS)].copy()
     for column in TEXT:
         store[column] = store[column].fillna("").astype("str")
