@@ -56,6 +56,8 @@ _TEMP_MARK = ".tmp-"
 KERNEL_EXTRA_ARGUMENTS = ["--HistoryManager.enabled=False"]
 #: papermill's tag (and, here, the cell id) for the cell of parameters it adds
 INJECTED_TAG = "injected-parameters"
+#: the area set whose packs keep the plain ``<out>/<pack>/`` folder; other sets add their name
+DEFAULT_AREA_SET = "stp2017"
 
 
 @dataclass(frozen=True)
@@ -560,7 +562,8 @@ def _make_tasks(
                 notebook=str(spec.notebook),
                 parameters=parameters,
                 context=context,
-                area_dir=str(out_dir / spec.name / f"{code}-{slugify(str(row.area_name))}"),
+                area_dir=str(out_dir / pack_folder_name(spec.name, config.area_set)
+                             / f"{code}-{slugify(str(row.area_name))}"),
                 formats=tuple(formats),
                 timeout=config.timeout,
                 start_timeout=config.start_timeout,
@@ -573,6 +576,23 @@ def _make_tasks(
 
 # ---------------------------------------------------------------------------------------------
 # the manifest
+
+
+def pack_folder_name(pack: str, area_set: str) -> str:
+    """The folder under ``--out`` for one pack and area set: ``three_gaps`` for the default
+    set, ``three_gaps-icb2022`` for another, so two sets never share a manifest or an index
+    (E54 codes such as E54000008 name a 2017 STP and a 2022 ICB)."""
+    return pack if area_set == DEFAULT_AREA_SET else f"{pack}-{area_set}"
+
+
+def _check_same_area_set(manifest: dict[str, Any], area_set: str, path: Path) -> None:
+    """Refuse to add packs of one area set to a manifest written for another."""
+    recorded = manifest.get("area_set")
+    if recorded is not None and recorded != area_set:
+        raise BuildError(
+            f"{path} records packs of area set {recorded!r}, not {area_set!r}: packs of two "
+            "area sets are never mixed in one folder; choose another --out"
+        )
 
 
 def read_manifest(path: Path) -> dict[str, Any]:
@@ -732,7 +752,7 @@ def build(config: BuildConfig) -> BuildResult:
     """Build the packs described by ``config`` (see the module docstring)."""
     spec, checked, out_dir = plan_build(config)
     table, label = _select_areas(config)
-    pack_dir = out_dir / spec.name
+    pack_dir = out_dir / pack_folder_name(spec.name, config.area_set)
     _check_writable(pack_dir)
     with locking.build_lock(pack_dir, wait=config.wait_for_lock), _sigterm_as_interrupt():
         clean_temp_files(pack_dir)
@@ -741,6 +761,7 @@ def build(config: BuildConfig) -> BuildResult:
         tasks = _make_tasks(config, spec, checked, out_dir, store, store_hash, table, label)
         manifest_path = pack_dir / MANIFEST_NAME
         manifest = read_manifest(manifest_path)
+        _check_same_area_set(manifest, config.area_set, manifest_path)
         manifest.update({"pack": spec.name, "title": spec.title, "area_set": config.area_set,
                          "library_version": __version__, "rendering_stack": rendering_stack()})
         entries: dict[str, Any] = manifest["packs"]

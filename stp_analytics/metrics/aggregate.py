@@ -263,10 +263,15 @@ def _parts(source: pd.DataFrame, mapped: pd.DataFrame, geo: GeoContext) -> pd.Da
                                wsum=np.nan, wtot=np.nan, vsum=joined["numerator"], n_parts=1,
                                n_missing=joined["numerator"].isna().astype("int64"),
                                split=False, merged=False)
-        sums = _sum_parts(joined, ["indicator", "ccg_code", "period", "sex"])
+        # each practice counts in its own area's CCG row (a CCG split between areas, such as
+        # Tameside and Glossop between two ICBs, gets one row per area with its practices there)
+        homes = geo.lookup("practice").loc[:, ["part_code", "area_code"]].rename(
+            columns={"part_code": "area_code", "area_code": "parent_code"})
+        joined = joined.merge(homes, on="area_code")
+        sums = _sum_parts(joined, ["indicator", "ccg_code", "parent_code", "period", "sex"])
         parents = geo.lookup("ccg").rename(columns={"part_code": "ccg_code",
                                                     "area_code": "parent_code"})
-        sums = sums.merge(parents, on="ccg_code").rename(
+        sums = sums.merge(parents, on=["ccg_code", "parent_code"]).rename(
             columns={"ccg_code": "area_code", "part_name": "area_name"})
         pieces.append(sums.assign(area_type=PART_LEVEL["practice"]))
     # parts are CCGs, local authorities and trusts; LSOAs are too small to show

@@ -63,16 +63,16 @@ def loc_icb_lookup() -> pd.DataFrame:
 
 def _read_ods(file_name: str, columns: dict[int, str]) -> pd.DataFrame:
     """An ODS standard file (no header; 27 fields): keep the fields named by position (0-based)."""
-    frame = _read(file_name, columns, header=None)
-    width = pd.read_csv(
-        sources_dir() / file_name, nrows=1, header=None, dtype=str, keep_default_na=False
-    ).shape[1]
-    if width != ODS_FIELDS:
-        raise DataValidationError(
-            f"expected the {ODS_FIELDS} fields of an ODS standard file, found {width}",
-            file=file_name,
-        )
-    return frame
+    path = sources_dir() / file_name
+    if path.exists():
+        width = pd.read_csv(path, nrows=1, header=None, dtype=str).shape[1]
+        if width != ODS_FIELDS:
+            raise DataValidationError(
+                f"expected the {ODS_FIELDS} fields of an ODS standard file, found {width}",
+                file=file_name,
+                row=1,
+            )
+    return _read(file_name, columns, header=None)
 
 
 @lru_cache(maxsize=1)
