@@ -36,6 +36,7 @@ def test_42_icbs_with_ons_and_ods_codes_and_7_regions(icbs):
     assert areas.loc[GM_ICB, "region_name"] == "North West"
     assert areas["region_code"].nunique() == 7
     assert geography.resolve_area("greater manchester", icbs) == GM_ICB
+    assert geography.resolve_area("QOP", icbs) == geography.resolve_area("qop", icbs) == GM_ICB
     assert icbs.finance_model is False and geography.load_area_set("stp2017").finance_model
 
 

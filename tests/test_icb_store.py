@@ -97,6 +97,9 @@ def test_the_split_ccg_is_shown_in_each_icb_with_its_own_practices(store):
     by_icb = parts.set_index("parent_code")["numerator"]
     assert set(by_icb.index) == {GM_ICB, "E54000058"}
     assert by_icb["E54000058"] == by_hand()["moved"]["REGISTER"].sum()
+    notes = parts.set_index("parent_code")["note"]
+    assert "split CCG: 87.0% in this area" in notes[GM_ICB]
+    assert "split CCG: 13.0% in this area" in notes["E54000058"]
 
 
 def test_registered_population_across_42_icbs(store):

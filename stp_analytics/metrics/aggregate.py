@@ -418,10 +418,13 @@ def _notes(rows: pd.DataFrame, base: pd.Series) -> pd.Series:
     total = np.maximum(rows["n_parts"], rows["n_expected"]).astype("int64")
     extra = pd.DataFrame(index=rows.index)
     extra["base"] = base
+    # CCGs are split only between ICBs (icb2022); districts between footprints and ICBs
+    ccg = rows["geography"].eq("ccg") | (part & rows["area_type"].eq("ccg"))
+    kind = pd.Series(np.where(ccg, "CCG", "district"), index=rows.index)
     extra["split"] = np.where(
         part & (rows["share"] < 1),
-        "split district: " + (rows["share"] * 100).round(1).astype("str") + "% in this area",
-        np.where(~part & rows["split"], "includes split districts apportioned by share", ""),
+        "split " + kind + ": " + (rows["share"] * 100).round(1).astype("str") + "% in this area",
+        np.where(~part & rows["split"], "includes split " + kind + "s apportioned by share", ""),
     )
     extra["merged"] = np.where(
         rows["merged"], "value for a merged (2019/2021) authority applied to its 2017 districts", ""
