@@ -14,7 +14,7 @@ from stp_analytics.data.geography import derive
 from stp_analytics.data.geography.area_set import areas_dir
 from stp_analytics.errors import CatalogError, DataValidationError, ParameterError
 
-SHIPPED = ["ccg2017", "stp2017"]
+SHIPPED = ["ccg2017", "icb2022", "stp2017"]
 
 
 @pytest.mark.parametrize("name", SHIPPED)
@@ -45,8 +45,8 @@ def test_readme_describes_every_shipped_set():
 
 def test_known_area_sets_and_unknown_name():
     assert geography.known_area_sets() == SHIPPED
-    with pytest.raises(ParameterError, match="unknown area set 'icb2022'; known area sets: ccg"):
-        geography.load_area_set("icb2022")
+    with pytest.raises(ParameterError, match="unknown area set 'icb2030'; known area sets: ccg"):
+        geography.load_area_set("icb2030")
 
 
 def test_loading_is_cached_and_silent(capsys):
@@ -222,13 +222,14 @@ def test_derivation_notes_are_exposed_for_the_annex():
     assert "QOF_PREVALENCE_1718.csv.gz" in stp.source_files
 
 
-def test_the_icb_example_in_the_docs_is_a_valid_definition(tmp_path):
+def test_the_composition_example_in_the_docs_is_a_valid_definition(tmp_path):
     docs = (areas_dir().parent.parent / "docs" / "area_sets.md").read_text(encoding="utf-8")
     example = docs.split("```yaml\n", 1)[1].split("```", 1)[0]
-    path = tmp_path / "icb2022.yml"
+    path = tmp_path / "alliance2017.yml"
     path.write_text(example, encoding="utf-8")
     definition = geography.area_set._read_definition(path)
-    assert definition["label"] == "ICB" and definition["compose"]["base"] == "ccg2017"
+    assert definition["label"] == "cancer alliance"
+    assert definition["compose"]["base"] == "ccg2017"
 
 
 def test_composition_needs_every_base_area_placed(user_folder):

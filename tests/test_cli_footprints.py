@@ -63,11 +63,11 @@ def test_output_is_deterministic(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_unknown_area_set_is_one_clear_line(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["footprints", "--areas", "icb2022"]) == 2
+    assert cli.main(["footprints", "--areas", "icb2030"]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err.startswith("stp-packs footprints: error: unknown area set 'icb2022'")
-    assert "ccg2017, stp2017" in captured.err
+    assert captured.err.startswith("stp-packs footprints: error: unknown area set 'icb2030'")
+    assert "ccg2017, icb2022, stp2017" in captured.err
 
 
 def test_unknown_format_is_refused(capsys: pytest.CaptureFixture[str]) -> None:

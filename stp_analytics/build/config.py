@@ -21,6 +21,17 @@ KERNEL_EXTRA_ARGUMENTS = ["--HistoryManager.enabled=False"]
 INJECTED_TAG = "injected-parameters"
 
 
+#: the area set whose packs keep the plain ``<out>/<pack>/`` folder; other sets add their name
+DEFAULT_AREA_SET = "stp2017"
+
+
+def pack_folder_name(pack: str, area_set: str) -> str:
+    """The folder under ``--out`` for one pack and area set: ``three_gaps`` for the default
+    set, ``three_gaps-icb2022`` for another, so two sets never share a manifest or an index
+    (E54 codes such as E54000008 name a 2017 STP and a 2022 ICB)."""
+    return pack if area_set == DEFAULT_AREA_SET else f"{pack}-{area_set}"
+
+
 @dataclass(frozen=True)
 class BuildConfig:
     """Everything one ``stp-packs build`` needs; defaults build every area as HTML and PDF."""

@@ -18,6 +18,17 @@ from stp_analytics.build.config import (
     json_bytes,
 )
 from stp_analytics.data.files import sha256_file, write_atomic
+from stp_analytics.errors import BuildError
+
+
+def check_same_area_set(manifest: dict[str, Any], area_set: str, path: Path) -> None:
+    """Refuse to add packs of one area set to a manifest written for another."""
+    recorded = manifest.get("area_set")
+    if recorded is not None and recorded != area_set:
+        raise BuildError(
+            f"{path} records packs of area set {recorded!r}, not {area_set!r}: packs of two "
+            "area sets are never mixed in one folder; choose another --out"
+        )
 
 
 def read_manifest(path: Path) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import Any
 from stp_analytics import paths
 from stp_analytics.build import executors, fingerprint, render
 from stp_analytics.build import pack_spec as packs
-from stp_analytics.build.config import BuildConfig, PackTask, json_bytes
+from stp_analytics.build.config import BuildConfig, PackTask, json_bytes, pack_folder_name
 from stp_analytics.data.files import slugify
 from stp_analytics.errors import ParameterError
 
@@ -131,7 +131,8 @@ def make_tasks(
                 notebook=str(spec.notebook),
                 parameters=parameters,
                 context=context,
-                area_dir=str(out_dir / spec.name / f"{code}-{slugify(str(row.area_name))}"),
+                area_dir=str(out_dir / pack_folder_name(spec.name, config.area_set)
+                             / f"{code}-{slugify(str(row.area_name))}"),
                 formats=tuple(formats),
                 timeout=config.timeout,
                 start_timeout=config.start_timeout,

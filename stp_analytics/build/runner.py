@@ -45,6 +45,7 @@ from stp_analytics.build.config import (  # noqa: F401 - the build's API, re-exp
     PackOutcome,
     PackTask,
     json_bytes,
+    pack_folder_name,
     with_overrides,
 )
 from stp_analytics.build.fingerprint import (  # noqa: F401 - re-exported
@@ -52,7 +53,13 @@ from stp_analytics.build.fingerprint import (  # noqa: F401 - re-exported
     library_hash,
     rendering_stack,
 )
-from stp_analytics.build.manifest import is_current, manifest_entry, read_manifest, write_index
+from stp_analytics.build.manifest import (
+    check_same_area_set,
+    is_current,
+    manifest_entry,
+    read_manifest,
+    write_index,
+)
 from stp_analytics.build.plan import (
     make_tasks,
     metric_store,
@@ -188,7 +195,7 @@ def build(config: BuildConfig) -> BuildResult:
     """Build the packs described by ``config`` (see the module docstring)."""
     spec, checked, out_dir = plan_build(config)
     table, label = select_areas(config)
-    pack_dir = out_dir / spec.name
+    pack_dir = out_dir / pack_folder_name(spec.name, config.area_set)
     _check_writable(pack_dir)
     with locking.build_lock(pack_dir, wait=config.wait_for_lock), _sigterm_as_interrupt():
         clean_temp_files(pack_dir)
@@ -197,6 +204,7 @@ def build(config: BuildConfig) -> BuildResult:
         tasks = make_tasks(config, spec, checked, out_dir, store, store_hash, table, label)
         manifest_path = pack_dir / MANIFEST_NAME
         manifest = read_manifest(manifest_path)
+        check_same_area_set(manifest, config.area_set, manifest_path)
         manifest.update({"pack": spec.name, "title": spec.title, "area_set": config.area_set,
                          "library_version": __version__, "rendering_stack": rendering_stack()})
         entries: dict[str, Any] = manifest["packs"]

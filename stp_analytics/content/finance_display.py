@@ -30,6 +30,8 @@ def finance_html(finance_result: Any) -> Markup:
     notice when the model could not run for this area."""
     if isinstance(finance_result, Markup):
         return finance_result
+    if getattr(finance_result, "not_applicable", False):  # ICBs: finance_model is false
+        return paragraph(finance_result.notice)
     if finance_result is None or not hasattr(finance_result, "headline"):
         return not_supplied("Finance and efficiency model", NOT_AVAILABLE)
     return Markup(
@@ -50,6 +52,8 @@ FINANCE_COLUMNS = {
 
 def finance_projection_table(finance_result: Any) -> Markup:
     """The model year by year: income, do-nothing spend and gap, gap after levers."""
+    if getattr(finance_result, "not_applicable", False):
+        return Markup("")
     if not hasattr(finance_result, "projection"):
         return not_supplied("Finance projection", NOT_AVAILABLE)
     table = format_frame(finance_result.projection, FINANCE_COLUMNS)
@@ -58,6 +62,8 @@ def finance_projection_table(finance_result: Any) -> Markup:
 
 def finance_assumptions_table(finance_result: Any) -> Markup:
     """Every assumption of the model with its value and its source, as printed in the pack."""
+    if getattr(finance_result, "not_applicable", False):
+        return Markup("")
     if not hasattr(finance_result, "assumptions_table"):
         return not_supplied("Finance assumptions", NOT_AVAILABLE)
     columns = {"label": "Assumption", "display": "Value", "source": "Source"}

@@ -15,7 +15,7 @@ from typing import Any
 from markupsafe import Markup
 
 from stp_analytics import charts
-from stp_analytics.content.display import try_chart
+from stp_analytics.content.display import not_supplied, try_chart
 from stp_analytics.content.pack_content import PackContext, indicator_name, with_data
 
 #: section setting (in ``packs/<pack>.yml``) -> the chart functions (names in
@@ -61,11 +61,15 @@ def spine_chart(pack: PackContext, section: str = "health") -> Markup:
 
 def bridge_chart(pack: PackContext, finance_result: Any) -> Markup:
     """The finance model's bridge from the 2016/17 position to the 2020/21 gap."""
+    if getattr(finance_result, "not_applicable", False):  # ICBs: see finance_html
+        return not_supplied("Bridge chart", "the 2016/17 to 2020/21 model does not apply here")
     return try_chart("Bridge chart", lambda: charts.plot_bridge(
         charts.prepare_bridge_data(finance_result.bridge), area_name=pack.area_name))
 
 
 def tornado_chart(pack: PackContext, finance_result: Any) -> Markup:
     """The finance model's sensitivity of the 2020/21 gap to each assumption."""
+    if getattr(finance_result, "not_applicable", False):  # ICBs: see finance_html
+        return not_supplied("Sensitivity", "the 2016/17 to 2020/21 model does not apply here")
     return try_chart("Sensitivity", lambda: charts.plot_tornado(
         charts.prepare_tornado_data(finance_result.sensitivity), area_name=pack.area_name))

@@ -15,6 +15,7 @@ Name matching of the finance sources is in :mod:`stp_analytics.data.loaders.fina
 
 from __future__ import annotations
 
+from stp_analytics.finance.applicability import FinanceNotApplicable, finance_not_applicable
 from stp_analytics.finance.assumptions import (
     FinanceAssumptions,
     assumption_specs,
@@ -40,6 +41,7 @@ from stp_analytics.finance.tables import national_table
 __all__ = [
     "YEARS",
     "FinanceAssumptions",
+    "FinanceNotApplicable",
     "FinanceResult",
     "area_baseline",
     "assumption_specs",
@@ -48,6 +50,7 @@ __all__ = [
     "data_caveats",
     "default_assumptions",
     "finance_baseline",
+    "finance_not_applicable",
     "finance_section",
     "load_calibration",
     "national_figures",

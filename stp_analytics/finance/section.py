@@ -14,6 +14,7 @@ import pandas as pd
 
 from stp_analytics.data.geography import resolve_area
 from stp_analytics.data.loaders import finance_sources as sources
+from stp_analytics.finance.applicability import FinanceNotApplicable, finance_not_applicable
 from stp_analytics.finance.assumptions import (
     FinanceAssumptions,
     assumptions_table,
@@ -182,9 +183,13 @@ def finance_section(
     area_code: str,
     assumptions: FinanceAssumptions | Mapping[str, object] | None = None,
     area_set: str = "stp2017",
-) -> FinanceResult:
+) -> FinanceResult | FinanceNotApplicable:
     """The finance section for one area (code or name) under ``assumptions`` (a
-    :class:`FinanceAssumptions`, a dict of overrides of the YAML defaults, or None)."""
+    :class:`FinanceAssumptions`, a dict of overrides of the YAML defaults, or None); a
+    :class:`FinanceNotApplicable` notice for a set with ``finance_model: false`` (ICBs)."""
+    not_applicable = finance_not_applicable(area_code, area_set)
+    if not_applicable is not None:
+        return not_applicable
     resolved = resolve_assumptions(assumptions)
     code = resolve_area(area_code, area_set)
     baseline = finance_baseline(area_set)

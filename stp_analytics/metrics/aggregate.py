@@ -262,10 +262,15 @@ def _parts(source: pd.DataFrame, mapped: pd.DataFrame, geo: GeoContext) -> pd.Da
                                wsum=np.nan, wtot=np.nan, vsum=joined["numerator"], n_parts=1,
                                n_missing=joined["numerator"].isna().astype("int64"),
                                split=False, merged=False)
-        sums = _sum_parts(joined, ["indicator", "ccg_code", "period", "sex"])
+        # each practice counts in its own area's CCG row (a CCG split between areas, such as
+        # Tameside and Glossop between two ICBs, gets one row per area with its practices there)
+        homes = geo.lookup("practice").loc[:, ["part_code", "area_code"]].rename(
+            columns={"part_code": "area_code", "area_code": "parent_code"})
+        joined = joined.merge(homes, on="area_code")
+        sums = _sum_parts(joined, ["indicator", "ccg_code", "parent_code", "period", "sex"])
         parents = geo.lookup("ccg").rename(columns={"part_code": "ccg_code",
                                                     "area_code": "parent_code"})
-        sums = sums.merge(parents, on="ccg_code").rename(
+        sums = sums.merge(parents, on=["ccg_code", "parent_code"]).rename(
             columns={"ccg_code": "area_code", "part_name": "area_name"})
         pieces.append(sums.assign(area_type=PART_LEVEL["practice"]))
     # parts are CCGs, local authorities and trusts; LSOAs are too small to show
@@ -412,10 +417,13 @@ def _notes(rows: pd.DataFrame, base: pd.Series) -> pd.Series:
     total = np.maximum(rows["n_parts"], rows["n_expected"]).astype("int64")
     extra = pd.DataFrame(index=rows.index)
     extra["base"] = base
+    # CCGs are split only between ICBs (icb2022); districts between footprints and ICBs
+    ccg = rows["geography"].eq("ccg") | (part & rows["area_type"].eq("ccg"))
+    kind = pd.Series(np.where(ccg, "CCG", "district"), index=rows.index)
     extra["split"] = np.where(
         part & (rows["share"] < 1),
-        "split district: " + (rows["share"] * 100).round(1).astype("str") + "% in this area",
-        np.where(~part & rows["split"], "includes split districts apportioned by share", ""),
+        "split " + kind + ": " + (rows["share"] * 100).round(1).astype("str") + "% in this area",
+        np.where(~part & rows["split"], "includes split " + kind + "s apportioned by share", ""),
     )
     extra["merged"] = np.where(
         rows["merged"], "value for a merged (2019/2021) authority applied to its 2017 districts", ""

@@ -21,9 +21,11 @@ from stp_analytics.data.geography import sources
 from stp_analytics.errors import CatalogError, DataValidationError, ParameterError
 from stp_analytics.paths import data_catalog_dir
 
-PART_TYPES: tuple[str, ...] = ("practice", "ccg", "lad", "utla", "trust", "lsoa")
+PART_TYPES: tuple[str, ...] = ("practice", "ccg", "lad", "utla", "trust", "lsoa", "sicbl")
 DEFAULT_PRACTICE_YEAR = "2017/18"
 AREA_FILE_COLUMNS = ("area_code", "area_name", "region_code", "region_name")
+#: optional column of the areas file, kept when present (e.g. the ICB ODS code QOP)
+OPTIONAL_AREA_COLUMNS = ("area_ods_code",)
 LOOKUP_COLUMNS = ("part_code", "part_name", "area_code", "share")
 AREA_COLUMNS = (*AREA_FILE_COLUMNS, "registered_population")
 REQUIRED_KEYS = ("label", "label_plural", "area_type", "description", "areas")
@@ -105,7 +107,8 @@ class AreaSet:
     """One set of areas with its lookups (build with :func:`load_area_set`).
 
     ``derivation`` maps "areas", "registered_population" and each part type to one sentence on
-    how it was made (for the pack's annex); ``source_files`` names the raw files used.
+    how it was made (for the pack's annex); ``source_files`` names the raw files used;
+    ``finance_model`` is False for sets the 2016/17-2020/21 footprint finance model does not fit.
     """
 
     name: str
@@ -120,6 +123,8 @@ class AreaSet:
     base_part_type: str | None = None
     derivation: dict = field(default_factory=dict, repr=False, compare=False)
     source_files: tuple = field(default=(), repr=False, compare=False)
+    #: False when the 2016/17-2020/21 footprint finance model does not apply (``finance_model``)
+    finance_model: bool = True
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -243,7 +248,11 @@ def _load(name: str, folder: Path) -> AreaSet:
     compose = definition.get("compose")
     base = _load(compose["base"], folder) if compose else None
     area_file = path.parent / definition["areas"]
-    area_table = _read_csv(area_file, AREA_FILE_COLUMNS)
+    optional = tuple(
+        name for name in OPTIONAL_AREA_COLUMNS
+        if name in pd.read_csv(area_file, nrows=0).columns
+    ) if area_file.exists() else ()
+    area_table = _read_csv(area_file, AREA_FILE_COLUMNS + optional)
     duplicated = area_table["area_code"].duplicated()
     if duplicated.any():
         row = int(duplicated.to_numpy().nonzero()[0][0])
@@ -264,6 +273,7 @@ def _load(name: str, folder: Path) -> AreaSet:
             for key, text in (definition.get("derivation") or {}).items()
         },
         source_files=tuple(str(source) for source in definition.get("sources") or ()),
+        finance_model=bool(definition.get("finance_model", True)),
     )
     population = _registered_population(area_set)
     area_table = area_set.area_table

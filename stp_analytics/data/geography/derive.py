@@ -1,4 +1,4 @@
-"""Derive the shipped area-set lookup files (stp2017, ccg2017) from the raw ONS/QOF/HF files.
+"""Derive the shipped area-set lookup files (stp2017, ccg2017, icb2022) from the raw files.
 
 Run ``python -m stp_analytics.data.geography`` to rewrite ``data_catalog/areas/<set>/*.csv``;
 ``tests/test_area_sets.py`` checks that the committed files equal a fresh derivation. Methods
@@ -13,6 +13,8 @@ Run ``python -m stp_analytics.data.geography`` to rewrite ``data_catalog/areas/<
   QOF 2016-17 CCG (CCGs merged in April 2018), else the CCG named in PHE's December 2017 cervical
   screening file; practice (2016/17): the QOF 2016-17 CCG;
 * trust (stp2017 only): Health Foundation lookup plus RW3, RM2 -> E54000007 and RQQ -> E54000021.
+
+The icb2022 files are derived by :mod:`stp_analytics.data.geography.icb_derive`.
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ EXTRA_TRUSTS = pd.DataFrame(
 
 #: level -> column of the LSOA lookup holding the area code at that level
 LEVEL_COLUMN = {"stp2017": "stp_code", "ccg2017": "ccg_code"}
+#: every area set whose files ``main`` derives (icb2022: see icb_derive.py)
+SHIPPED_SETS = ("ccg2017", "icb2022", "stp2017")
 
 
 def _whole(frame: pd.DataFrame, code: str, name: str, area: str) -> pd.DataFrame:
@@ -113,7 +117,12 @@ def lad_to_utla() -> pd.DataFrame:
 
 def utla_parts(area_set: str, year: int = 2017) -> pd.DataFrame:
     """UTLA -> area, share = population-weighted sum of its districts' LAD shares (ONS MYE)."""
-    lads = lad_parts(area_set).merge(lad_to_utla(), left_on="part_code", right_on="lad_code")
+    return utla_from_lads(lad_parts(area_set), year)
+
+
+def utla_from_lads(lad_lookup: pd.DataFrame, year: int = 2017) -> pd.DataFrame:
+    """UTLA -> area from a LAD17 -> area lookup, shares weighted by mid-``year`` LAD population."""
+    lads = lad_lookup.merge(lad_to_utla(), left_on="part_code", right_on="lad_code")
     population = sources.mid_year_estimates()[str(year)]
     lads["people"] = lads["share"] * lads["lad_code"].map(population)
     if lads["people"].isna().any():
@@ -192,6 +201,10 @@ def _builders(area_set: str) -> dict[str, Callable[[], pd.DataFrame]]:
 
 def derived_tables(area_set: str) -> dict[str, pd.DataFrame]:
     """Every lookup file of a shipped area set, freshly derived from the raw sources."""
+    if area_set == "icb2022":  # built from the July 2022 ONS/ODS files (icb_derive.py)
+        from stp_analytics.data.geography import icb_derive
+
+        return {name: build() for name, build in icb_derive.builders().items()}
     if area_set not in LEVEL_COLUMN:
         raise ValueError(f"no derivation for area set {area_set!r}")
     return {name: build() for name, build in _builders(area_set).items()}
@@ -221,7 +234,7 @@ def write_area_files(area_set: str, areas_dir: Path | None = None) -> list[Path]
 
 def main() -> int:
     """Rewrite every shipped area set's lookup files and print the paths written."""
-    for shipped in sorted(LEVEL_COLUMN):
+    for shipped in SHIPPED_SETS:
         for written_path in write_area_files(shipped):
             print(written_path)
     return 0

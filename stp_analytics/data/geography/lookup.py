@@ -33,7 +33,8 @@ def _names(areas: pd.DataFrame) -> dict[str, str]:
 
 
 def resolve_area(query: str, area_set: str | AreaSet = "stp2017") -> str:
-    """The code of the area matching ``query`` (a code or a name, case-insensitive).
+    """The code of the area matching ``query`` (a code, an ODS code where the set has them, or
+    a name; case-insensitive).
 
     Raises UnknownAreaError listing the candidates when several areas match, or the three closest
     names when none does.
@@ -47,6 +48,10 @@ def resolve_area(query: str, area_set: str | AreaSet = "stp2017") -> str:
     codes = {code.lower(): code for code in areas["area_code"]}
     if wanted.replace(" ", "") in codes:
         return codes[wanted.replace(" ", "")]
+    if "area_ods_code" in areas:  # e.g. an ICB's ODS code, QOP
+        ods = dict(zip(areas["area_ods_code"].str.lower(), areas["area_code"], strict=True))
+        if wanted.replace(" ", "") in ods:
+            return ods[wanted.replace(" ", "")]
     names = _names(areas)
     if wanted in names:
         return names[wanted]
