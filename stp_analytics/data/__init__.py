@@ -1,0 +1,1 @@
+"""Data layer of stp-packs: readers for the files the packs are built from."""
