@@ -1,0 +1,76 @@
+"""Organisation codes across years: the successor of a trust that merged or was taken over.
+
+The table is data, ``data_catalog/org_successors.csv`` (``old_code, new_code,
+effective_date, old_name, new_name, source, note``). Each row is evidenced in its ``source``
+column from two files kept with the project's open data: the ODS trust file (``etr``, the
+old code's close date and, for a new code, its open date) and NHS workforce statistics table
+5 (the old organisation's staff drop to zero and the successor gains the same FTE the next
+month). Splits are recorded under the successor that took most staff, with a note.
+
+:func:`successor` follows chains (A -> B -> C) to the code in use today.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from stp_analytics import paths
+from stp_analytics.errors import DataValidationError
+from stp_analytics.loaders.common import check_unique, read_csv_checked
+
+COLUMNS = ("old_code", "new_code", "effective_date", "old_name", "new_name", "source")
+
+
+def successors_path() -> Path:
+    """Where the successor table is kept."""
+    return paths.data_catalog_dir() / "org_successors.csv"
+
+
+def load_successors(path: Path | None = None) -> pd.DataFrame:
+    """The successor table, checked: required columns, one row per old code, dates valid."""
+    path = Path(path) if path is not None else successors_path()
+    table = read_csv_checked(path, COLUMNS)
+    for column in ("old_code", "new_code"):
+        table[column] = table[column].str.strip()
+        blank = table[column] == ""
+        if blank.any():
+            row = int(table.loc[blank, "source_row"].iloc[0])
+            raise DataValidationError("blank organisation code", file=path.name, row=row,
+                                      column=column)
+    check_unique(table, ["old_code"], path)
+    dates = pd.to_datetime(table["effective_date"], format="%Y-%m-%d", errors="coerce")
+    if dates.isna().any():
+        row = int(table.loc[dates.isna(), "source_row"].iloc[0])
+        raise DataValidationError("effective_date is not a date (YYYY-MM-DD)", file=path.name,
+                                  row=row, column="effective_date")
+    same = table["old_code"] == table["new_code"]
+    if same.any():
+        row = int(table.loc[same, "source_row"].iloc[0])
+        raise DataValidationError("an organisation cannot succeed itself", file=path.name,
+                                  row=row, column="new_code")
+    return table
+
+
+def successor_map(table: pd.DataFrame) -> dict[str, str]:
+    """old code -> new code, as a dict."""
+    return dict(zip(table["old_code"], table["new_code"], strict=True))
+
+
+def successor(code: str, table: pd.DataFrame | Mapping[str, str]) -> str:
+    """The code in use today for ``code``: its successor's successor ... (itself if none).
+
+    A cycle in the table is a :class:`DataValidationError` naming the codes.
+    """
+    links = successor_map(table) if isinstance(table, pd.DataFrame) else dict(table)
+    seen = [code]
+    while seen[-1] in links:
+        following = links[seen[-1]]
+        if following in seen:
+            raise DataValidationError(
+                f"the successor table has a cycle: {' -> '.join([*seen, following])}",
+                file="org_successors.csv", column="new_code")
+        seen.append(following)
+    return seen[-1]
