@@ -17,6 +17,7 @@ admissions via A&E and 12-hour waits from decision to admit.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -60,7 +61,7 @@ TWELVE_HOURS = ("Patients who have waited 12+ hrs from DTA to admission",
 IDS = ("Period", "Org Code", "Parent Org", "Org name")
 
 STANDARD_95 = Standard(95, "95% within 4 hours", "NHS Constitution A&E standard")
-MEASURES = (
+MEASURES = tuple(replace(m, domain="Urgent and emergency care") for m in (
     Measure("ae_four_hour_all", "A&E 4-hour performance, all department types",
             "% seen within 4 hours", "proportion", "high_is_good", standard=STANDARD_95,
             definition="Attendances at all A&E types (booked appointments included) within 4 "
@@ -70,11 +71,11 @@ MEASURES = (
             definition="Type 1 attendances within 4 hours divided by type 1 attendances."),
     Measure("ae_attendances_all", "A&E attendances, all department types",
             "attendances a month", "count", multiplier=1, decimals=0),
-    Measure("ae_emergency_admissions", "Emergency admissions via A&E", "admissions a month",
+    Measure("emergency_admissions_via_ae", "Emergency admissions via A&E", "admissions a month",
             "count", multiplier=1, decimals=0),
     Measure("ae_12_hour_dta_waits", "12-hour waits from decision to admit",
             "patients a month", "count", "low_is_good", multiplier=1, decimals=0),
-)
+))
 
 
 def read_current(path: Path) -> OfficialFile:
@@ -126,7 +127,7 @@ def _read(path: Path, layout: Layout, columns: dict[str, tuple[str, ...]]) -> Of
     series = (("ae_four_hour_all", all_att - all_over, all_att),
               ("ae_four_hour_type1", att[0] - over[0], att[0]),
               ("ae_attendances_all", all_att, np.nan),
-              ("ae_emergency_admissions", admissions, np.nan),
+              ("emergency_admissions_via_ae", admissions, np.nan),
               ("ae_12_hour_dta_waits", twelve, np.nan))
     observations = pd.concat([
         observations_frame(indicator=key, numerator=num[providers],

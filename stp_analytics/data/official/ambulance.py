@@ -42,13 +42,13 @@ NOT_REPORTED = "no incidents reported for the month (trust not reporting)"
 
 MEASURES = (
     Measure("ambulance_c1_mean", "Ambulance category 1 mean response time", "minutes",
-            "mean", "low_is_good", multiplier=1 / 60,
+            "mean", "low_is_good", multiplier=1 / 60, domain="Urgent and emergency care",
             standard=Standard(7, "mean of 7 minutes", "NHS England Ambulance Response "
                               "Programme standard"),
             definition="Total response time of category 1 (life-threatening) incidents "
                        "divided by their number (AmbSYS A24 / A8), in minutes."),
     Measure("ambulance_c2_mean", "Ambulance category 2 mean response time", "minutes",
-            "mean", "low_is_good", multiplier=1 / 60,
+            "mean", "low_is_good", multiplier=1 / 60, domain="Urgent and emergency care",
             standard=Standard(18, "mean of 18 minutes", "NHS England Ambulance Response "
                               "Programme standard"),
             definition="Total response time of category 2 (emergency) incidents divided by "

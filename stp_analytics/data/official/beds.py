@@ -34,11 +34,11 @@ SIGNATURE = ("Year", "Period End", "Region Code", "Org Code", "Org Name", GA,
 
 MEASURES = (
     Measure("kh03_ga_occupancy", "General and acute bed occupancy (overnight)",
-            "% of G&A beds occupied", "proportion", "none",
+            "% of G&A beds occupied", "proportion", "none", domain="Hospital capacity",
             definition="Average daily general and acute beds occupied overnight divided by "
                        "the average available, over the quarter (KH03)."),
     Measure("kh03_ga_beds_available", "General and acute beds available (overnight)",
-            "beds", "count", multiplier=1, decimals=0,
+            "beds", "count", multiplier=1, decimals=0, domain="Hospital capacity",
             definition="Average daily general and acute beds available overnight over the "
                        "quarter (KH03)."),
 )

@@ -40,16 +40,19 @@ def measure_key(standard: str) -> str:
     return "cancer_" + re.sub(r"[^a-z0-9]+", "_", standard.casefold()).strip("_")
 
 
-def _measure(standard: str, name: str, target: Standard | None, definition: str) -> Measure:
+def _measure(standard: str, name: str, target: Standard | None, definition: str,
+             fills: str = "") -> Measure:
     return Measure(measure_key(standard), name, "% within the standard", "proportion",
-                   "high_is_good", standard=target, definition=definition)
+                   "high_is_good", standard=target, definition=definition, domain="Cancer",
+                   fills=fills)
 
 
 MEASURES = (
     _measure("62-day Combined", "Cancer 62-day standard (combined routes)",
              Standard(85, "85% treated within 62 days", "NHS cancer waiting times standard"),
              "Patients starting first treatment within 62 days of an urgent suspected cancer "
-             "referral, screening or consultant upgrade, divided by all first treatments."),
+             "referral, screening or consultant upgrade, divided by all first treatments.",
+             fills="cancer_62_day"),
     _measure("31-day Combined", "Cancer 31-day standard (combined)",
              Standard(96, "96% treated within 31 days", "NHS cancer waiting times standard"),
              "Treatments (first and subsequent) starting within 31 days of the decision to "

@@ -40,10 +40,11 @@ MEASURES = (
             "% waiting 6+ weeks", "proportion", "low_is_good",
             standard=Standard(1, "under 1% waiting 6 weeks or more",
                               "NHS Constitution diagnostics standard"),
+            domain="Elective care", fills="diagnostics_6_weeks",
             definition="Patients on the diagnostic waiting list at month end who had waited "
                        "6 weeks or more, divided by the whole waiting list (15 key tests)."),
     Measure("dm01_waiting_list", "Diagnostic waiting list", "patients waiting", "count",
-            multiplier=1, decimals=0,
+            multiplier=1, decimals=0, domain="Elective care",
             definition="Patients waiting for one of the 15 key diagnostic tests at month end."),
 )
 

@@ -41,6 +41,8 @@ class Measure:
     frequency: str = "monthly"
     definition: str = ""
     decimals: int = 1
+    domain: str = ""  # catalogue domain, e.g. "Elective care"
+    fills: str = ""  # the id of the catalogue indicator this measure fills, if any
 
 
 @dataclass(frozen=True)

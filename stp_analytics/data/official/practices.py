@@ -184,14 +184,14 @@ REGISTERED = Layout(
     publication="NHS Digital, Patients Registered at a GP Practice (gp-reg-pat-prac-all)",
     formats=("csv",), sheets=(None,), signature=REGISTERED_COLUMNS, reader=read_registered,
     measures=(Measure("registered_patients", "Registered patients", "patients", "count",
-                      multiplier=1, geography="practice", decimals=0,
+                      multiplier=1, geography="practice", decimals=0, domain="Primary care",
                       definition="Patients registered at the practice on the extract date."),))
 FINGERTIPS = Layout(
     key="fingertips_export", title="Fingertips data export",
     publication="OHID Fingertips, data export (CSV)",
     formats=("csv",), sheets=(None,), signature=FINGERTIPS_COLUMNS, reader=read_fingertips,
     measures=(Measure("fingertips_93553", "Deprivation score (IMD 2019), GP practice",
-                      "IMD 2019 score", "published", "none", multiplier=1,
+                      "IMD 2019 score", "published", "none", multiplier=1, domain="Deprivation",
                       geography="practice", frequency="annual",
                       definition="Fingertips 93553: the practice population's average Index "
                                  "of Multiple Deprivation 2019 score."),))

@@ -47,18 +47,20 @@ STANDARD_92 = Standard(92, "92% within 18 weeks", "NHS Constitution RTT incomple
 MEASURES = (
     Measure("rtt_within_18_weeks", "RTT incomplete pathways within 18 weeks",
             "% within 18 weeks", "proportion", "high_is_good", standard=STANDARD_92,
-            geography="ccg",
+            geography="ccg", domain="Elective care", fills="rtt_18_weeks",
             definition="Incomplete RTT pathways of the commissioner's patients waiting 18 weeks "
                        "or less at month end, divided by all incomplete pathways."),
     Measure("rtt_incomplete_pathways", "RTT incomplete pathways (waiting list)",
             "pathways", "count", geography="ccg", multiplier=1, decimals=0,
+            domain="Elective care",
             definition="Incomplete RTT pathways at month end (all treatment functions)."),
     Measure("rtt_admitted_within_18_weeks", "RTT completed admitted pathways within 18 weeks",
             "% within 18 weeks", "proportion", "high_is_good", geography="ccg",
+            domain="Elective care",
             definition="Completed admitted pathways with a known clock start that took 18 "
                        "weeks or less, divided by those pathways (no standard since 2015)."),
     Measure("rtt_completed_pathways", "RTT completed pathways", "pathways", "count",
-            geography="ccg", multiplier=1, decimals=0,
+            geography="ccg", multiplier=1, decimals=0, domain="Elective care",
             definition="Completed pathways in the month (all treatment functions)."),
 )
 

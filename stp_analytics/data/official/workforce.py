@@ -36,7 +36,7 @@ NO_FIGURE = "no figure for the month (organisation not open then)"
 
 MEASURES = (
     Measure("workforce_fte", "NHS staff, full-time equivalent (HCHS, all staff groups)",
-            "FTE", "count", multiplier=1, decimals=0,
+            "FTE", "count", multiplier=1, decimals=0, domain="Workforce",
             definition="Full-time equivalent HCHS staff directly employed by the organisation "
                        "at the month end (NHS Digital workforce statistics, table 5)."),
 )
