@@ -118,13 +118,16 @@ def _build(layout: Layout, table: Table, periods: pd.Series, codes: pd.Series,
     latest = max(periods[trusts]) if trusts.any() else max(periods)
     published: dict[str, float] = {}
     from_rows: dict[str, float] = {}
+    for period in sorted(set(periods[england])):
+        mine = (periods == period).to_numpy()
+        for code in ("A8", "A24", "A10", "A30"):
+            from_rows[f"{code} {period}"] = float(values[code][mine & trusts].sum())
+            published[f"{code} {period}"] = float(values[code][mine & england].iloc[0])
     mine = (periods == latest).to_numpy()
-    for code in ("A8", "A24", "A10", "A30"):
-        from_rows[code] = float(values[code][mine & trusts].sum())
-        if (mine & england).any():
-            published[code] = float(values[code][mine & england].iloc[0])
+    figures = {code: (float(values[code][mine & england].iloc[0]) if (mine & england).any()
+                      else float(values[code][mine & trusts].sum()))
+               for code in ("A8", "A24", "A10", "A30")}
     summary: dict[str, object] = {"period": latest}
-    figures = published or from_rows
     for key, count, seconds, mean in CATEGORIES:
         label = key.removeprefix("ambulance_").removesuffix("_mean")
         summary[f"{label}_incidents"] = figures[count]
@@ -132,7 +135,7 @@ def _build(layout: Layout, table: Table, periods: pd.Series, codes: pd.Series,
         if (mine & england).any():
             summary[f"{label}_mean_seconds_published"] = float(
                 values[mean][mine & england].iloc[0])
-    where = (f"England row of {latest}" if published
+    where = ("England rows of each month" if published
              else f"computed from the trust rows of {latest} (no England row)")
     return OfficialFile(layout.key, table.path, observations,
                         PublishedTotals(where, published, from_rows), summary,
