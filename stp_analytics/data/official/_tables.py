@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import csv
 import gzip
-import io
 import re
-import warnings
 import zipfile
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
 
+from stp_analytics.data.official._xlsx import read_xlsx_values
 from stp_analytics.errors import DataValidationError
 from stp_analytics.loaders.common import MISSING_MARKERS, _read_text, file_label, to_number
 
@@ -127,21 +127,10 @@ def _read_xls(path: Path, raw: bytes, wanted: list[str] | None,
 
 def _read_xlsx(path: Path, raw: bytes, wanted: list[str] | None,
                max_rows: int | None) -> dict[str | None, Rows]:
-    import openpyxl
-
     try:
-        with warnings.catch_warnings():  # "Data Validation extension is not supported"
-            warnings.simplefilter("ignore", UserWarning)
-            book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-        out: dict[str | None, Rows] = {}
-        for name in book.sheetnames:
-            if wanted is not None and name not in wanted:
-                continue
-            rows = book[name].iter_rows(max_row=max_rows, values_only=True)
-            out[name] = [list(row) for row in rows]
-        book.close()
-        return out
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, ValueError) as error:
+        return dict(read_xlsx_values(raw, wanted, max_rows))
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, ValueError,
+            IndexError, ElementTree.ParseError) as error:
         raise _unreadable(path, "Excel (.xlsx)", error) from None
 
 
