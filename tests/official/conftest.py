@@ -37,7 +37,7 @@ def sample_path(key: str) -> Path:
     return data_catalog_dir() / "official_samples" / SAMPLES[key]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def read_sample(key: str) -> OfficialFile:
     """The sample read by its detected layout's reader (once per test session)."""
     return read_official(sample_path(key))
