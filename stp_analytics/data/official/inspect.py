@@ -9,6 +9,7 @@ through the successor table when a code has been retired (a merged trust).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import yaml
 from stp_analytics.data.official._tables import OfficialFile, suffix
 from stp_analytics.data.official.detect import detect_layout
 from stp_analytics.data.official.layouts import Layout, Measure
-from stp_analytics.data.official.successors import load_successors, successor, successor_map
+from stp_analytics.data.official.successors import AreaMapper, load_successors, successor_map
 
 LICENCE = "Open Government Licence v3.0"
 
@@ -56,7 +57,8 @@ def inspect_file(path: Path, area_lookup: Mapping[str, str] | None = None,
         "totals": {"where": data.totals.where, "published": data.totals.published,
                    "from_rows": data.totals.from_rows,
                    "differences": {k: list(v) for k, v in data.totals.differences().items()}},
-        "catalog_entries": catalog_entries(match.layout, data),
+        "catalog_entries": catalog_entries(match.layout, data,
+                                           _unknown_share(data, area_lookup)),
     }
 
 
@@ -72,40 +74,18 @@ def _map(data: OfficialFile, area_lookup: Mapping[str, str] | None,
         set_aside = observations.groupby("area_code")["set_aside"].agg(
             lambda s: s.iloc[0] if (s != "").all() else "")
         reasons = {code: reason for code, reason in set_aside.items() if reason}
-    current, clashes = _current_lookup(area_lookup, successors)
+    mapper = AreaMapper(area_lookup, successors)
     mapped, unmapped = [], []
     for code, name in zip(data.organisations["code"], data.organisations["name"], strict=True):
         if code in reasons:
             unmapped.append({"code": code, "name": name, "reason": reasons[code]})
-        elif code in area_lookup:
-            mapped.append({"code": code, "area_code": area_lookup[code], "via": ""})
+            continue
+        area, how = mapper.area(code)
+        if area is not None:
+            mapped.append({"code": code, "area_code": area, "via": how})
         else:
-            final = successor(code, successors)
-            if final in current:
-                via = final if final != code else "predecessor codes in the lookup"
-                mapped.append({"code": code, "area_code": current[final], "via": via})
-            elif final in clashes:
-                unmapped.append({"code": code, "name": name, "reason": (
-                    f"its organisation ({final}) was formed from trusts in different areas: "
-                    + ", ".join(sorted(clashes[final])))})
-            elif final != code:
-                unmapped.append({"code": code, "name": name, "reason": (
-                    f"merged into {final}, which is not in the area set's lookup either")})
-            else:
-                unmapped.append({"code": code, "name": name, "reason": _why(code)})
+            unmapped.append({"code": code, "name": name, "reason": how or _why(code)})
     return mapped, unmapped
-
-
-def _current_lookup(area_lookup: Mapping[str, str], successors: Mapping[str, str]
-                    ) -> tuple[dict[str, str], dict[str, set[str]]]:
-    """The lookup re-keyed by today's codes (a merged trust's areas go to its successor);
-    codes whose predecessors lie in different areas are returned apart."""
-    areas: dict[str, set[str]] = {}
-    for code, area in area_lookup.items():
-        areas.setdefault(successor(code, successors), set()).add(area)
-    current = {code: next(iter(found)) for code, found in areas.items() if len(found) == 1}
-    clashes = {code: found for code, found in areas.items() if len(found) > 1}
-    return current, clashes
 
 
 def _why(code: str) -> str:
@@ -146,7 +126,20 @@ def _indicator(measure: Measure, source_id: str) -> dict:
     return entry
 
 
-def catalog_entries(layout: Layout, data: OfficialFile) -> str:
+def _unknown_share(data: OfficialFile, area_lookup: Mapping[str, str] | None) -> float | None:
+    """Share of the rows kept whose code the lookup does not list as it is (what
+    ``stp-packs validate`` sets aside), rounded up to a multiple of 0.05."""
+    if area_lookup is None or data.observations.empty:
+        return None
+    live = data.observations[data.observations["set_aside"] == ""]
+    if live.empty:
+        return None
+    share = float((~live["area_code"].isin(set(area_lookup))).mean())
+    return min(1.0, math.ceil(share * 20 + 1e-9) / 20) if share > 0 else None
+
+
+def catalog_entries(layout: Layout, data: OfficialFile,
+                    max_unknown_share: float | None = None) -> str:
     """YAML text of the source and indicator entries to paste into a user catalogue.
 
     Indicators that fill a standard the shipped catalogue leaves without data (RTT 18 weeks,
@@ -173,6 +166,8 @@ def catalog_entries(layout: Layout, data: OfficialFile) -> str:
                     "unknown_area_reason": "organisation not in the area set's lookup "
                                            "(independent sector, specialist or merged)"},
     }
+    if max_unknown_share is not None:
+        source["options"]["max_unknown_share"] = max_unknown_share
     indicators = {(m.fills or m.key): _indicator(m, source_id) for m in measures}
     document = {"sources": {source_id: source}, "indicators": indicators}
     return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
@@ -205,8 +200,8 @@ def format_inspect(report: dict) -> str:
                      f"not mapped: {len(report['unmapped'])}")
         via = [m for m in report["mapped"] if m["via"]]
         if via:
-            lines.append("    through a successor: " + ", ".join(
-                f"{m['code']} -> {m['via']}" for m in via))
+            lines.append("    mapped through the successor table: " + ", ".join(
+                f"{m['code']} ({m['via']})" for m in via))
         reasons = pd.Series([u["reason"] for u in report["unmapped"]], dtype="object")
         for reason, count in reasons.value_counts().sort_index().items():
             codes = [u["code"] for u in report["unmapped"] if u["reason"] == reason]

@@ -74,3 +74,38 @@ def successor(code: str, table: pd.DataFrame | Mapping[str, str]) -> str:
                 file="org_successors.csv", column="new_code")
         seen.append(following)
     return seen[-1]
+
+
+class AreaMapper:
+    """Maps organisation codes of any year to the areas of a lookup keyed by other years' codes.
+
+    A code is mapped directly when the lookup has it; otherwise through today's organisation:
+    a retired code through its successor, a new code through its predecessors (all of them in
+    one area; predecessors in different areas leave the code unmapped, with that reason).
+    """
+
+    def __init__(self, area_lookup: Mapping[str, str], successors: Mapping[str, str]) -> None:
+        self.lookup = dict(area_lookup)
+        self.successors = dict(successors)
+        areas: dict[str, set[str]] = {}
+        for code, area in self.lookup.items():
+            areas.setdefault(successor(code, self.successors), set()).add(area)
+        self.current = {code: next(iter(found)) for code, found in areas.items()
+                        if len(found) == 1}
+        self.split = {code: found for code, found in areas.items() if len(found) > 1}
+
+    def area(self, code: str) -> tuple[str | None, str]:
+        """(area code, how) for a mapped code; (None, reason) for one that does not map."""
+        if code in self.lookup:
+            return self.lookup[code], ""
+        final = successor(code, self.successors)
+        if final in self.current:
+            how = (f"through its successor {final}" if final != code
+                   else "through its predecessors' codes")
+            return self.current[final], how
+        if final in self.split:
+            return None, (f"{final} was formed from trusts in different areas "
+                          f"({', '.join(sorted(self.split[final]))})")
+        if final != code:
+            return None, f"merged into {final}, which is not in the area set's lookup either"
+        return None, ""
