@@ -9,11 +9,12 @@ import pytest
 import yaml
 
 from stp_analytics.catalog import parse_catalog
-from stp_analytics.data.official.inspect import format_inspect, inspect_file
+from stp_analytics.data.official import layout_by_key
+from stp_analytics.data.official.inspect import catalog_entries, format_inspect, inspect_file
 from stp_analytics.errors import CatalogError, DataValidationError
 from stp_analytics.loaders import get_loader
 
-from .conftest import sample_path
+from .conftest import read_sample, sample_path
 
 pytestmark = pytest.mark.official
 
@@ -62,10 +63,18 @@ def test_catalogue_entries_parse_and_fill_the_placeholder(dm01_report, tmp_path)
     ("ae", "ae_four_hour_all", 95), ("ambsys_csv", "ambulance_c1_mean", 7),
     ("ambsys_csv", "ambulance_c2_mean", 18)])
 def test_standards_in_catalogue_entries(key, indicator, target, tmp_path):
-    report = inspect_file(sample_path(key))
-    catalog = parse_catalog(yaml.safe_load(report["catalog_entries"]), tmp_path / "c.yml")
+    data = read_sample(key)
+    text = catalog_entries(layout_by_key(data.layout), data)
+    catalog = parse_catalog(yaml.safe_load(text), tmp_path / "c.yml")
     assert catalog.indicators[indicator].target == target
-    assert report["mapped"] == [] and report["area_lookup"] is False
+
+
+def test_inspect_without_a_lookup_maps_nothing():
+    report = inspect_file(sample_path("ae"))
+    assert report["layout"] == "ae_monthly" and report["england"]["pct_within_4_hours"] == 75.0
+    assert report["mapped"] == [] and report["unmapped"] == []
+    assert report["area_lookup"] is False
+    assert "no area lookup given" in format_inspect(report)
 
 
 def test_format_inspect_text(dm01_report):

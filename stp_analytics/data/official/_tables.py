@@ -22,7 +22,7 @@ from xml.etree import ElementTree
 import numpy as np
 import pandas as pd
 
-from stp_analytics.data.official._xlsx import read_xlsx_values
+from stp_analytics.data.official._xlsx import read_xlsx_values, xlsx_sheet_names
 from stp_analytics.errors import DataValidationError
 from stp_analytics.loaders.common import MISSING_MARKERS, _read_text, file_label, to_number
 
@@ -132,6 +132,21 @@ def _read_xlsx(path: Path, raw: bytes, wanted: list[str] | None,
     except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, ValueError,
             IndexError, ElementTree.ParseError) as error:
         raise _unreadable(path, "Excel (.xlsx)", error) from None
+
+
+def sheet_names(path: Path) -> list[str | None]:
+    """The sheet names of a workbook ([None] for csv), without reading the sheets."""
+    path = Path(path)
+    kind = suffix(path)
+    if kind == "csv":
+        return [None]
+    raw = _raw_bytes(path)
+    if kind == "xlsx":
+        try:
+            return list(xlsx_sheet_names(raw))
+        except (zipfile.BadZipFile, KeyError, ValueError, ElementTree.ParseError) as error:
+            raise _unreadable(path, "Excel (.xlsx)", error) from None
+    return list(read_sheets(path, max_rows=0))
 
 
 @dataclass(frozen=True)

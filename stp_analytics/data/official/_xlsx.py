@@ -107,7 +107,9 @@ def _cells_fast(data: bytes, shared: list[str], dates: set[int],
     sheet is written otherwise (the general path then reads it)."""
     cells: dict[int, dict[int, object]] = {}
     count = 0
-    for letters, row, style, kind, value_text, inline in _FAST_CELL.findall(data):
+    found = (_FAST_CELL.findall(data) if max_rows is None
+             else (m.groups() for m in _FAST_CELL.finditer(data)))
+    for letters, row, style, kind, value_text, inline in found:
         count += 1
         number = int(row)
         if max_rows is not None and number > max_rows:
@@ -186,6 +188,12 @@ def _cells_general(data: bytes, shared: list[str], dates: set[int],
                     value = from_excel(value)
         cells.setdefault(row, {})[_column(reference.group(1))] = value
     return cells
+
+
+def xlsx_sheet_names(raw: bytes) -> list[str]:
+    """The names of a workbook's sheets, in order, without reading any sheet."""
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        return list(_sheet_paths(archive))
 
 
 def read_xlsx_values(raw: bytes, wanted: list[str] | None = None,

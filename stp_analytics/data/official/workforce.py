@@ -22,8 +22,8 @@ from stp_analytics.data.official._tables import (
     check_sum,
     month_label,
     organisations,
-    read_sheets,
     read_table,
+    sheet_names,
     suffix,
 )
 from stp_analytics.data.official.layouts import Layout, Measure
@@ -52,7 +52,7 @@ def read_workforce(path: Path) -> OfficialFile:
     path = Path(path)
     if suffix(path) not in ("xlsx", "xls"):
         raise DataValidationError("expected the xlsx workbook", file=path.name)
-    names = list(read_sheets(path, max_rows=1))
+    names = sheet_names(path)
     sheet = _sheet(names)
     if sheet is None:
         raise DataValidationError("no sheet '5. All Staff, NHSE & Org - FTE' (table 5, total "
@@ -72,25 +72,31 @@ def read_workforce(path: Path) -> OfficialFile:
     rows = frame[orgs]
     check_unique(pd.DataFrame({"code": codes[orgs], "source_row": rows["source_row"]}),
                  ["code"], path, column="Organisation code")
-    parts, published, from_rows = [], {}, {}
+    published, from_rows = {}, {}
     if not england.any():
         raise table.error("no England row (region name 'England', no organisation code)",
                           column="NHS England region name")
     position = int(np.flatnonzero(england)[0])
     row = int(frame["source_row"].iloc[position])
+    blocks = []
     for column, period in months.items():
         values = table.numbers(column, zero=("-",))
         check_not_negative(rows, values[orgs], column, path)
-        parts.append(observations_frame(
-            indicator="workforce_fte", area_type="trust", area_code=codes[orgs],
-            period=period, numerator=values[orgs], source_row=rows["source_row"],
-            set_aside=np.where(values[orgs].isna(), NO_FIGURE, "")))
         from_rows[period] = float(values[orgs].sum())
         published[period] = float(values.iloc[position])
         check_sum(f"FTE in {period}", from_rows[period], published[period], table, row)
+        blocks.append(values[orgs].to_numpy())
+    fte = np.concatenate(blocks)
+    count = int(orgs.sum())
+    observations = observations_frame(
+        indicator="workforce_fte", area_type="trust",
+        area_code=np.tile(codes[orgs].to_numpy(), len(months)),
+        period=np.repeat(np.array(list(months.values()), dtype=object), count),
+        numerator=fte, source_row=np.tile(rows["source_row"].to_numpy(), len(months)),
+        set_aside=np.where(np.isnan(fte), NO_FIGURE, ""))
     latest = max(published)
     summary = {"period": latest, "fte": round(published[latest])}
-    return OfficialFile(LAYOUT.key, path, pd.concat(parts, ignore_index=True),
+    return OfficialFile(LAYOUT.key, path, observations,
                         PublishedTotals(f"England row (row {row}), each month", published,
                                         from_rows), summary,
                         organisations(codes[orgs], table.text("Organisation name")[orgs],
