@@ -116,9 +116,9 @@ def test_file_of_no_known_layout_names_the_closest(tmp_path, dm01_rows):
     with pytest.raises(DataValidationError) as caught:
         detect_layout(path)
     message = str(caught.value)
-    assert message.startswith("file diagnostics.xlsx: not a layout stp-packs knows; "
-                              "closest: DM01 provider (header differs at")
-    assert "column F: expected 'Total Waiting List', found 'Waiting list')" in message
+    assert message == ("file diagnostics.xlsx: not a layout stp-packs knows; closest: DM01 "
+                       "provider (header differs at column F: expected 'Total Waiting List', "
+                       f"found 'Waiting list'; sheet 'Provider', row {i + 1})")
 
 
 # -- a non-numeric count -------------------------------------------------------------------

@@ -8,7 +8,7 @@
 * :func:`inspect_file` reports what a file holds and the catalogue entries to paste.
 """
 
-from stp_analytics.data.official._tables import OfficialFile, PublishedTotals
+from stp_analytics.data.official._results import OfficialFile, PublishedTotals
 from stp_analytics.data.official.detect import LayoutMatch, detect_layout
 from stp_analytics.data.official.layouts import Layout, Measure, all_layouts, layout_by_key
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import gzip
-import re
 import zipfile
 import zlib
 from collections.abc import Iterable, Sequence
@@ -324,87 +323,3 @@ def read_table(path: Path, expected: Sequence[str | Sequence[str]], *,
                                   file=where(path, sheet), row=index + 1)
     letters = {name: column_letter(pos) for pos, name in enumerate(names)}
     return Table(path=path, sheet=sheet, header_row=index + 1, frame=frame, letters=letters)
-
-
-def title_value(rows: Rows, label: str, stop: int = HEADER_SEARCH_ROWS) -> str | None:
-    """The text next to a title-block label such as 'Period:' (None if absent)."""
-    target = normalise(label)
-    for row in rows[:stop]:
-        for pos, cell in enumerate(row):
-            if normalise(cell) == target:
-                rest = [c for c in row[pos + 1:] if c is not None and str(c).strip()]
-                return str(rest[0]).strip() if rest else None
-    return None
-
-
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december")
-
-
-def month_number(name: str) -> int:
-    """1-12 for a month name or its three-letter abbreviation (any case); ValueError else."""
-    text = name.strip().casefold()
-    for number, month in enumerate(_MONTHS, start=1):
-        if text == month or (len(text) == 3 and month.startswith(text)):
-            return number
-    raise ValueError(f"not a month: {name!r}")
-
-
-def month_label(text: str) -> str | None:
-    """'March 2025', 'MSitAE-MARCH-2025' or a date -> '2025-03' (None if no month and year)."""
-    match = re.search(r"([A-Za-z]+)[\s\-]+(\d{4})", str(text))
-    if match:
-        try:
-            return f"{match.group(2)}-{month_number(match.group(1)):02d}"
-        except ValueError:
-            return None
-    match = re.match(r"(\d{4})-(\d{2})", str(text))
-    return f"{match.group(1)}-{match.group(2)}" if match else None
-
-
-@dataclass(frozen=True)
-class PublishedTotals:
-    """A file's own headline figures next to the same figures rebuilt from its rows."""
-
-    where: str  # e.g. "Total row (row 15)" or "computed from rows (no England row)"
-    published: dict[str, float]
-    from_rows: dict[str, float]
-
-    def differences(self, tolerance: float = 0.5) -> dict[str, tuple[float, float]]:
-        """Figures whose rebuilt value differs from the published one by more than tolerance."""
-        return {key: (value, self.from_rows[key]) for key, value in self.published.items()
-                if key in self.from_rows and abs(value - self.from_rows[key]) > tolerance}
-
-
-@dataclass(frozen=True)
-class OfficialFile:
-    """What a layout reader returns: tidy observations plus what the file says of itself."""
-
-    layout: str
-    path: Path
-    observations: pd.DataFrame  # OBSERVATION_COLUMNS + source_row/set_aside/note
-    totals: PublishedTotals
-    england: dict[str, float]  # the headline figures reported by `inspect`
-    organisations: pd.DataFrame  # code, name, area_type (one row per organisation)
-
-    @property
-    def periods(self) -> list[str]:
-        """The periods of the observations, sorted."""
-        return sorted(self.observations["period"].unique())
-
-
-def organisations(codes: pd.Series, names: pd.Series, area_type: str) -> pd.DataFrame:
-    """One row per organisation code: code, name (first seen), area_type."""
-    frame = pd.DataFrame({"code": codes.to_numpy(), "name": names.to_numpy()})
-    frame = frame[frame["code"] != ""].drop_duplicates("code").sort_values("code")
-    frame["area_type"] = area_type
-    return frame.reset_index(drop=True)
-
-
-def check_sum(name: str, rows: float, published: float | None, table: Table,
-              row: int | None) -> None:
-    """Error when organisation rows do not add up to the file's published total."""
-    if published is not None and np.isfinite(published) and abs(rows - published) > 0.5:
-        raise table.error(
-            f"the organisation rows add up to {rows:,.0f} {name} but the file's total row "
-            f"says {published:,.0f}: rows are missing or changed (a cut-off file?)", row=row)

@@ -23,15 +23,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from stp_analytics.data.official._tables import (
+from stp_analytics.data.official._periods import month_label
+from stp_analytics.data.official._results import (
     OfficialFile,
     PublishedTotals,
-    Table,
     check_sum,
-    month_label,
     organisations,
-    read_table,
 )
+from stp_analytics.data.official._tables import Table, read_table
 from stp_analytics.data.official.layouts import Layout, Measure, Standard
 from stp_analytics.loaders.common import check_not_negative, check_unique, observations_frame
 

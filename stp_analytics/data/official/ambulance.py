@@ -24,14 +24,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from stp_analytics.data.official._tables import (
-    OfficialFile,
-    PublishedTotals,
-    Table,
-    month_number,
-    organisations,
-    read_table,
-)
+from stp_analytics.data.official._periods import month_number
+from stp_analytics.data.official._results import OfficialFile, PublishedTotals, organisations
+from stp_analytics.data.official._tables import Table, read_table
 from stp_analytics.data.official.layouts import Layout, Measure, Standard
 from stp_analytics.loaders.common import check_not_negative, check_unique, observations_frame
 

@@ -16,14 +16,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from stp_analytics.data.official._tables import (
+from stp_analytics.data.official._periods import month_number
+from stp_analytics.data.official._results import (
     OfficialFile,
     PublishedTotals,
     check_sum,
-    month_number,
     organisations,
-    read_table,
 )
+from stp_analytics.data.official._tables import read_table
 from stp_analytics.data.official.layouts import Layout, Measure
 from stp_analytics.loaders.common import check_not_negative, check_unique, observations_frame
 

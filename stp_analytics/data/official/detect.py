@@ -4,7 +4,8 @@ The top rows of every sheet are searched for each layout's header signature; the
 layout whose every signature column is present wins. A file of no known layout raises a
 :class:`~stp_analytics.errors.DataValidationError` naming the closest layout and the first
 column where the header differs, e.g. ``not a layout stp-packs knows; closest: DM01 provider
-(header differs at column F: expected 'Total Waiting List', found 'Waiting list')``.
+(header differs at column F: expected 'Total Waiting List', found 'Waiting list';
+sheet 'Provider', row 14)``.
 """
 
 from __future__ import annotations
@@ -87,8 +88,8 @@ def detect_layout(path: Path) -> LayoutMatch:
             f"first {HEADER_SEARCH_ROWS} rows of any sheet", file=file_label(path))
     _, layout, sheet, index, found = closest
     position, expected, shown = first_difference(sheets[sheet][index], layout.signature, found)
-    place = f"sheet {sheet!r}, row {index + 1}, " if sheet else f"row {index + 1}, "
+    place = f"sheet {sheet!r}, row {index + 1}" if sheet else f"row {index + 1}"
     raise DataValidationError(
-        f"not a layout stp-packs knows; closest: {layout.title} (header differs at "
-        f"{place}column {column_letter(position)}: expected {expected!r}, found {shown})",
+        f"not a layout stp-packs knows; closest: {layout.title} (header differs at column "
+        f"{column_letter(position)}: expected {expected!r}, found {shown}; {place})",
         file=file_label(path))

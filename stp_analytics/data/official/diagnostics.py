@@ -14,16 +14,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from stp_analytics.data.official._tables import (
+from stp_analytics.data.official._periods import month_label, title_value
+from stp_analytics.data.official._results import (
     OfficialFile,
     PublishedTotals,
     check_sum,
-    month_label,
     organisations,
-    read_sheets,
-    read_table,
-    title_value,
 )
+from stp_analytics.data.official._tables import read_sheets, read_table
 from stp_analytics.data.official.layouts import Layout, Measure, Standard
 from stp_analytics.errors import DataValidationError
 from stp_analytics.loaders.common import check_not_negative, check_unique, observations_frame

@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from stp_analytics.data.official._tables import OfficialFile, suffix
+from stp_analytics.data.official._results import OfficialFile
+from stp_analytics.data.official._tables import suffix
 from stp_analytics.data.official.detect import detect_layout
 from stp_analytics.data.official.layouts import Layout, Measure
 from stp_analytics.data.official.successors import AreaMapper, load_successors, successor_map

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from stp_analytics.data.official._tables import OfficialFile, Rows
+from stp_analytics.data.official._results import OfficialFile
+from stp_analytics.data.official._tables import Rows
 
 
 @dataclass(frozen=True)

@@ -22,15 +22,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from stp_analytics.data.official._tables import (
-    OfficialFile,
-    PublishedTotals,
-    month_label,
-    organisations,
-    read_sheets,
-    read_table,
-    where,
-)
+from stp_analytics.data.official._periods import month_label
+from stp_analytics.data.official._results import OfficialFile, PublishedTotals, organisations
+from stp_analytics.data.official._tables import read_sheets, read_table, where
 from stp_analytics.errors import DataValidationError
 from stp_analytics.loaders.common import (
     check_not_negative,
