@@ -33,7 +33,7 @@ class OfficialFile:
     path: Path
     observations: pd.DataFrame  # OBSERVATION_COLUMNS + source_row/set_aside/note
     totals: PublishedTotals
-    england: dict[str, float]  # the headline figures reported by `inspect`
+    england: dict[str, object]  # the headline figures `inspect` reports (numbers, a period)
     organisations: pd.DataFrame  # code, name, area_type (one row per organisation)
 
     @property

@@ -25,6 +25,7 @@ import pandas as pd
 from stp_analytics.data.official._periods import month_label
 from stp_analytics.data.official._results import OfficialFile, PublishedTotals, organisations
 from stp_analytics.data.official._tables import read_sheets, read_table, where
+from stp_analytics.data.official.layouts import Layout, Measure
 from stp_analytics.errors import DataValidationError
 from stp_analytics.loaders.common import (
     check_not_negative,
@@ -33,8 +34,6 @@ from stp_analytics.loaders.common import (
     observations_frame,
 )
 from stp_analytics.schema import OBSERVATION_COLUMNS
-
-from .layouts import Layout, Measure
 
 EPRACCUR_FIELDS = 27
 _PRACTICE_CODE = re.compile(r"^[A-Z]\d{5}$|^[A-Z0-9]{3,6}$")
