@@ -31,7 +31,7 @@ def test_report_keys_and_england(dm01_report):
     report = dm01_report
     assert report["layout"] == "dm01_provider"
     assert report["periods"] == ["2025-03"]
-    assert report["rows"] == 446 and report["organisations"] == 446
+    assert report["rows"] == 447 and report["organisations"] == 446  # + the Total row
     assert report["england"] == {"waiting": 1_703_242, "waiting_6_plus_weeks": 312_744,
                                  "waiting_13_plus_weeks": 103_422, "pct_6_plus_weeks": 18.4}
     json.dumps(report)  # JSON-ready for `--format json`

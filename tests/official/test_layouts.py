@@ -79,6 +79,7 @@ def test_rtt_current_december_2024():
 def test_cwt_march_2025_standards():
     data = read_sample("cwt")
     assert data.periods == ["2024-10", "2024-11", "2024-12", "2025-01", "2025-02", "2025-03"]
+    assert data.rows_read == 61_649
     assert _pct(data, "cancer_62_day_combined", "2025-03") == 71.4
     assert _pct(data, "cancer_28_day_fds", "2025-03") == 78.9
     assert _pct(data, "cancer_31_day_combined", "2025-03") == 91.4

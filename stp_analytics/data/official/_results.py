@@ -35,6 +35,7 @@ class OfficialFile:
     totals: PublishedTotals
     england: dict[str, object]  # the headline figures `inspect` reports (numbers, a period)
     organisations: pd.DataFrame  # code, name, area_type (one row per organisation)
+    rows_read: int = 0  # data rows read from the file (before any summing)
 
     @property
     def periods(self) -> list[str]:

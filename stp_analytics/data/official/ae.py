@@ -164,7 +164,8 @@ def _read(path: Path, layout: Layout, columns: dict[str, tuple[str, ...]]) -> Of
     return OfficialFile(layout.key, path, observations,
                         PublishedTotals(where, published, from_rows), england,
                         organisations(codes[providers], table.text("Org name")[providers],
-                                      "trust"))
+                                      "trust"),
+                        rows_read=len(frame))
 
 
 CURRENT = Layout(

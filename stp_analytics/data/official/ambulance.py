@@ -134,7 +134,8 @@ def _build(layout: Layout, table: Table, periods: pd.Series, codes: pd.Series,
              else f"computed from the trust rows of {latest} (no England row)")
     return OfficialFile(layout.key, table.path, observations,
                         PublishedTotals(where, published, from_rows), summary,
-                        organisations(codes[trusts], names[trusts], "trust"))
+                        organisations(codes[trusts], names[trusts], "trust"),
+                        rows_read=len(frame))
 
 
 CSV = Layout(

@@ -99,7 +99,8 @@ def read_kh03(path: Path) -> OfficialFile:
                                         / published["ga_available"], 1)}
     return OfficialFile(LAYOUT.key, path, observations,
                         PublishedTotals(f"England row (row {row})", published, from_rows),
-                        summary, organisations(codes[trusts], names[trusts], "trust"))
+                        summary, organisations(codes[trusts], names[trusts], "trust"),
+                        rows_read=len(frame))
 
 
 LAYOUT = Layout(

@@ -112,7 +112,8 @@ def read_cwt(path: Path) -> OfficialFile:
                              "row)", {}, from_rows)
     names = pd.Series([""] * len(long))
     return OfficialFile(LAYOUT.key, path, observations, totals, england,
-                        organisations(long["code"], names, "trust"))
+                        organisations(long["code"], names, "trust"),
+                        rows_read=len(frame))
 
 
 LAYOUT = Layout(

@@ -104,7 +104,8 @@ def read_dm01(path: Path) -> OfficialFile:
                                          / published["waiting"], 1)}
     totals = PublishedTotals(f"Total row (row {row})", published, from_rows)
     return OfficialFile(LAYOUT.key, path, observations, totals, england,
-                        organisations(codes[providers], names[providers], "trust"))
+                        organisations(codes[providers], names[providers], "trust"),
+                        rows_read=len(frame))
 
 
 LAYOUT = Layout(

@@ -39,9 +39,6 @@ def inspect_file(path: Path, area_lookup: Mapping[str, str] | None = None,
     if successors is None:
         successors = successor_map(load_successors())
     mapped, unmapped = _map(data, area_lookup, successors)
-    observations = data.observations
-    rows = (int(observations["source_row"].nunique()) if not observations.empty
-            else len(data.organisations))
     return {
         "file": path.name,
         "layout": match.key,
@@ -49,7 +46,7 @@ def inspect_file(path: Path, area_lookup: Mapping[str, str] | None = None,
         "sheet": match.sheet,
         "header_row": match.header_row,
         "periods": data.periods,
-        "rows": rows,
+        "rows": data.rows_read,
         "organisations": len(data.organisations),
         "area_lookup": area_lookup is not None,
         "mapped": mapped,

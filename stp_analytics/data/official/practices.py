@@ -79,7 +79,8 @@ def read_epraccur(path: Path) -> OfficialFile:
         [*OBSERVATION_COLUMNS, "source_row", "set_aside", "note"]]
     return OfficialFile(EPRACCUR.key, path, empty,
                         PublishedTotals("no totals in the file", {}, summary), summary,
-                        practices.sort_values("code").reset_index(drop=True))
+                        practices.sort_values("code").reset_index(drop=True),
+                        rows_read=len(rows))
 
 
 REGISTERED_COLUMNS = ("PUBLICATION", "EXTRACT_DATE", "TYPE", "CODE", "POSTCODE", "SEX", "AGE",
@@ -120,7 +121,8 @@ def read_registered(path: Path) -> OfficialFile:
         orgs["commissioner"] = orgs["code"].map(lookup)
     return OfficialFile(REGISTERED.key, path, observations,
                         PublishedTotals("computed from rows (the file has no England row)", {},
-                                        {"registered_patients": total}), summary, orgs)
+                                        {"registered_patients": total}), summary, orgs,
+                        rows_read=len(frame))
 
 
 FINGERTIPS_COLUMNS = ("Indicator ID", "Indicator Name", "Area Code", "Area Name", "Area Type",
@@ -164,7 +166,8 @@ def read_fingertips(path: Path) -> OfficialFile:
     return OfficialFile(FINGERTIPS.key, path, observations,
                         PublishedTotals("England row (published value)", published, {}),
                         summary, organisations(codes[areas], table.text("Area Name")[areas],
-                                               "practice"))
+                                               "practice"),
+                        rows_read=len(frame))
 
 
 EPRACCUR = Layout(

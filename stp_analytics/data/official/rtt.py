@@ -126,7 +126,8 @@ def _read(path: Path, layout: Layout, code_column: str, name_column: str) -> Off
     denominator = float(known.sum()) if not incomplete else england[f"{pathways}_pathways"]
     england["pct_within_18_weeks"] = round(100 * england["within_18_weeks"] / denominator, 1)
     return OfficialFile(layout.key, path, observations, totals, england,
-                        organisations(codes, rows.text(name_column), "ccg"))
+                        organisations(codes, rows.text(name_column), "ccg"),
+                        rows_read=len(table.frame))
 
 
 def _national(path: Path, sheets: dict, total_column: str, rows_total: float,

@@ -98,7 +98,8 @@ def read_workforce(path: Path) -> OfficialFile:
                         PublishedTotals(f"England row (row {row}), each month", published,
                                         from_rows), summary,
                         organisations(codes[orgs], table.text("Organisation name")[orgs],
-                                      "trust"))
+                                      "trust"),
+                        rows_read=len(frame))
 
 
 LAYOUT = Layout(
