@@ -43,7 +43,7 @@ def test_mapping_through_successors_and_reasons(dm01_report):
     assert mapped["R0A"]["area_code"] == "E54000007"
     unmapped = {u["code"]: u["reason"] for u in dm01_report["unmapped"]}
     assert len(unmapped) == 446 - 3
-    assert "formed from trusts in different areas" in unmapped["R0D"]
+    assert "formed from organisations in different areas" in unmapped["R0D"]
     assert unmapped["NT457"].startswith("not in the area set's lookup")
 
 

@@ -29,7 +29,16 @@ def test_documented_mergers(table):
     assert rows.loc["RQQ", "new_code"] == "RGN"
     assert rows.loc["RQQ", "effective_date"] == "2017-04-01"
     assert (table["source"].str.len() > 0).all()  # every row states its evidence
-    assert table["source"].str.contains("workforce statistics").all()
+    trusts = table["org_type"] == "trust"
+    assert table.loc[trusts, "source"].str.contains("workforce statistics").all()
+    assert trusts.sum() == 38 and (table["org_type"] == "ccg").sum() == 120
+
+
+def test_commissioner_mergers_follow_to_sub_icb_codes(table):
+    assert {successor(code, table) for code in ("00W", "01M", "01N")} == {"14L"}
+    assert successor("00C", table) == "16C"  # Darlington -> Tees Valley (2020)
+    assert successor("03A", table) == successor("03J", table) == "X2C4Y"  # Kirklees
+    assert "05L" not in set(table["old_code"])  # split between two sub-ICB locations
 
 
 def test_successor_follows_chains_and_keeps_unknown_codes(table):
@@ -61,7 +70,7 @@ def test_bad_table_rows(tmp_path):
         load_successors(duplicate)
     bad_date = tmp_path / "bad_date.csv"
     cells = text[1].split(",")
-    cells[2] = "1 April 2017"
+    cells[3] = "1 April 2017"
     bad_date.write_text("\n".join([text[0], ",".join(cells)]) + "\n", encoding="utf-8")
     with pytest.raises(DataValidationError, match="effective_date") as caught:
         load_successors(bad_date)

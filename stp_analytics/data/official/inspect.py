@@ -74,7 +74,9 @@ def _map(data: OfficialFile, area_lookup: Mapping[str, str] | None,
         reasons = {code: reason for code, reason in set_aside.items() if reason}
     mapper = AreaMapper(area_lookup, successors)
     mapped, unmapped = [], []
-    for code, name in zip(data.organisations["code"], data.organisations["name"], strict=True):
+    organisations = data.organisations
+    for code, name, kind in zip(organisations["code"], organisations["name"],
+                                organisations["area_type"], strict=True):
         if code in reasons:
             unmapped.append({"code": code, "name": name, "reason": reasons[code]})
             continue
@@ -82,14 +84,19 @@ def _map(data: OfficialFile, area_lookup: Mapping[str, str] | None,
         if area is not None:
             mapped.append({"code": code, "area_code": area, "via": how})
         else:
-            unmapped.append({"code": code, "name": name, "reason": how or _why(code)})
+            unmapped.append({"code": code, "name": name, "reason": how or _why(code, kind)})
     return mapped, unmapped
 
 
-def _why(code: str) -> str:
+def _why(code: str, area_type: str) -> str:
     """A plain reason for a code that is in neither the lookup nor the successor table."""
     if code.startswith(("Y", "X")) and len(code) == 3:
         return "NHS England region or national commissioning code, not an area"
+    if area_type == "ccg":
+        return ("commissioner code not in the area set's lookup (an NHS England commissioning "
+                "hub, or a code of another year not in the successor table)")
+    if area_type == "practice":
+        return "practice not in the area set's practice lookup (opened or closed since)"
     return ("not in the area set's lookup (independent sector, community or specialist "
             "provider, or a code of another year not in the successor table)")
 

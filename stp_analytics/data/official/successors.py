@@ -1,13 +1,21 @@
-"""Organisation codes across years: the successor of a trust that merged or was taken over.
+"""Organisation codes across years: the successor of a merged trust or commissioner.
 
-The table is data, ``data_catalog/org_successors.csv`` (``old_code, new_code,
-effective_date, old_name, new_name, source, note``). Each row is evidenced in its ``source``
-column from two files kept with the project's open data: the ODS trust file (``etr``, the
-old code's close date and, for a new code, its open date) and NHS workforce statistics table
-5 (the old organisation's staff drop to zero and the successor gains the same FTE the next
-month). Splits are recorded under the successor that took most staff, with a note.
+The table is data, ``data_catalog/org_successors.csv`` (``org_type, old_code, new_code,
+effective_date, date_basis, old_name, new_name, source, note``), every row evidenced in its
+``source`` column from files kept with the project's open data:
 
-:func:`successor` follows chains (A -> B -> C) to the code in use today.
+* trusts (38 rows, 2015-2025): the old code's close date (and a new code's open date) in the
+  ODS trust file ``etr``, and NHS workforce statistics table 5, where the old organisation's
+  staff drop to zero and the successor gains about as many the next month;
+* commissioners (120 rows): CCGs of 2016 into those of 2017 (all their LSOAs, ONS lookups),
+  CCGs of 2017 into those of 2020 (all their practices still open, QOF 2017-18 list against
+  the practice map of September 2020) and CCGs of 2020 into the sub-ICB locations of 2022-23
+  (all their active practices in the ODS epraccur of February 2023). For these the exact day
+  is not in the files: ``effective_date`` is the date by which the change is seen
+  (``date_basis`` says so). CCGs split between successors are left out.
+
+:func:`successor` follows chains (A -> B -> C) to the code in use today; :class:`AreaMapper`
+maps a code of any year to the areas of a lookup keyed by another year's codes.
 """
 
 from __future__ import annotations
@@ -104,7 +112,7 @@ class AreaMapper:
                    else "through its predecessors' codes")
             return self.current[final], how
         if final in self.split:
-            return None, (f"{final} was formed from trusts in different areas "
+            return None, (f"{final} was formed from organisations in different areas "
                           f"({', '.join(sorted(self.split[final]))})")
         if final != code:
             return None, f"merged into {final}, which is not in the area set's lookup either"
