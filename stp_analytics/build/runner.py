@@ -62,7 +62,7 @@ INJECTED_TAG = "injected-parameters"
 class BuildConfig:
     """Everything one ``stp-packs build`` needs; defaults build every area as HTML and PDF."""
 
-    pack: str = "three_gaps"
+    pack: str = packs.DEFAULT_PACK
     area_set: str = "stp2017"
     areas: tuple[str, ...] = ()
     formats: tuple[str, ...] | None = None
