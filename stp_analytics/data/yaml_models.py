@@ -165,6 +165,23 @@ def _element(annotation: Any) -> Any:
     return arguments[0]
 
 
+def present_loc(data: Any, loc: Location) -> Location:
+    """The longest start of ``loc`` that exists in ``data`` (keys of mappings, list indexes)."""
+    kept: list[str | int] = []
+    for step in loc:
+        if isinstance(data, dict):
+            match = [key for key in data if str(key) == str(step)]
+            if not match:
+                break
+            data = data[match[0]]
+        elif isinstance(data, list) and isinstance(step, int) and 0 <= step < len(data):
+            data = data[step]
+        else:
+            break
+        kept.append(step)
+    return tuple(kept)
+
+
 @dataclass(frozen=True)
 class SchemaProblem:
     """The first problem in a document: where (location, line) and what."""
@@ -192,7 +209,9 @@ def first_error(
     else:
         first = errors[0]
         loc = tuple(first["loc"])
-        text = problem_text(first)
+        if document is not None and first["type"] != "missing":
+            loc = present_loc(document.data, loc)  # drops union tags such as 'str'
+        text = problem_text({**first, "loc": loc})
     line = document.line(loc) if document is not None else None
     return SchemaProblem(loc=loc, text=text, line=line)
 
