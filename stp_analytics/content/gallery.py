@@ -16,13 +16,16 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from stp_analytics.charts.base import Chart, atomic_write_bytes
 from stp_analytics.charts.data import catalog_info_frame
 from stp_analytics.errors import StpPacksError
+
+if TYPE_CHECKING:
+    from stp_analytics.data.catalog import Catalog
 
 DEFAULT_OUT_DIR = "gallery"
 SMALL_MULTIPLES = 6
@@ -40,7 +43,7 @@ class GalleryItem:
     source: str = ""
 
 
-def catalog_indicator_info(catalog: Any, *, short: bool = False) -> pd.DataFrame:
+def catalog_indicator_info(catalog: Catalog, *, short: bool = False) -> pd.DataFrame:
     """The catalogue's indicator information (``data.catalog_info_frame``); ``short=True``
     puts the short names in the ``name`` column (for small panels and table headers)."""
     info = catalog_info_frame(catalog)
@@ -109,7 +112,7 @@ def _finance_charts(area_code: str, area_name: str) -> dict[str, Callable[[], Ch
     return {"bridge": bridge, "tornado": tornado}
 
 
-def _store_charts(store: pd.DataFrame, area_code: str, catalog: Any
+def _store_charts(store: pd.DataFrame, area_code: str, catalog: Catalog
                   ) -> dict[str, Callable[[], Chart]]:
     from stp_analytics.charts import caterpillar, funnel, heatmap, spc, spine, trend
 
@@ -188,7 +191,7 @@ def render_gallery(
     out_dir: str | Path = DEFAULT_OUT_DIR,
     store: pd.DataFrame | None = None,
     *,
-    catalog: Any = None,
+    catalog: Catalog | None = None,
     area_set: str = "stp2017",
     include_finance: bool = True,
     dpi: int = 150,
