@@ -1,7 +1,10 @@
-"""A small user catalogue in a temporary folder: one Fingertips-layout CSV and one indicator.
+"""Small catalogues for tests.
 
-Used by tests/test_validate.py and tests/reliability/test_bad_data.py to feed the catalogue
-one bad input at a time. Area codes are real LAD17 codes (Trafford, Bolton, Manchester).
+:func:`write_catalog`: a user catalogue in a temporary folder, one Fingertips-layout CSV and one
+indicator, used by tests/test_validate.py and tests/reliability/test_bad_data.py to feed the
+catalogue one bad input at a time. Area codes are real LAD17 codes (Trafford, Bolton,
+Manchester). :func:`small_catalog`: a real :class:`Catalog` in memory from a few entries, for
+tests of code that reads a catalogue (no stand-in objects).
 """
 
 from __future__ import annotations
@@ -9,6 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
+
+from stp_analytics.data.catalog import Catalog, parse_catalog
 
 HEADER = ("Indicator ID,Area Code,Time period,Value,Lower CI 95.0 limit,Upper CI 95.0 limit,"
           "Count,Denominator")
@@ -80,3 +85,42 @@ def write_catalog(
     path = folder / "catalog.yml"
     path.write_text(yaml.safe_dump(catalog, sort_keys=False), encoding="utf-8")
     return path
+
+
+# ---------------------------------------------------------------- real catalogues in memory
+
+#: what a test indicator is when the test does not say (every required catalogue key)
+INDICATOR_DEFAULTS = {
+    "gap": "health", "domain": "Tests", "unit": "%", "polarity": "low_is_good",
+    "statistic": "proportion", "source": None, "geography": "lad", "aggregation": "sum_counts",
+    "definition": "A test indicator.",
+}
+SOURCE_DEFAULTS = {
+    "format": "csv", "publisher": "a test", "period": "2016/17", "licence": "OGL v3",
+    "provenance": "written by the test", "loader": "fingertips_csv",
+}
+
+
+def small_catalog(
+    indicators: dict[str, dict],
+    sources: dict[str, dict] | None = None,
+    *,
+    peer_variables: list[dict] | None = None,
+    path: Path = Path("small_catalog.yml"),
+) -> Catalog:
+    """A real :class:`Catalog`, parsed and checked as ``catalog.yml`` is, from a few entries.
+
+    Keys a test leaves out get :data:`INDICATOR_DEFAULTS` / :data:`SOURCE_DEFAULTS` (a source's
+    file is ``<id>.csv``, never read unless the test loads observations); ``name`` defaults to
+    the id.
+    """
+    document = {
+        "version": 1,
+        "sources": {key: {"file": f"{key}.csv", **SOURCE_DEFAULTS, **entry}
+                    for key, entry in (sources or {}).items()},
+        "indicators": {key: {"name": key, **INDICATOR_DEFAULTS, **entry}
+                       for key, entry in indicators.items()},
+    }
+    if peer_variables is not None:
+        document["peer_variables"] = {"method": "test", "variables": peer_variables}
+    return parse_catalog(document, Path(path).resolve())

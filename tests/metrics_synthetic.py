@@ -9,13 +9,18 @@ hand.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from stp_analytics.data.catalog import Catalog, Indicator, Source
 from stp_analytics.schema import OBSERVATION_COLUMNS
+
+#: where the synthetic catalogue says it lives (no file is there: nothing reads it)
+SYNTHETIC_CATALOG = Path("synthetic_catalog.yml").resolve()
 
 AREAS = [f"E5400000{i}" for i in range(1, 7)]
 REGION_OF = {a: ("E40000001" if i < 3 else "E40000002") for i, a in enumerate(AREAS)}
@@ -92,14 +97,15 @@ def make_geography() -> SimpleNamespace:
     )
 
 
-def indicator(ind_id: str, **fields: Any) -> SimpleNamespace:
-    """A catalogue Indicator look-alike with sensible defaults."""
+def indicator(ind_id: str, **fields: Any) -> Indicator:
+    """A catalogue :class:`Indicator` with sensible defaults (``source=None``: no data)."""
     base = dict(id=ind_id, name=f"{ind_id} name", short_name=ind_id, gap="health", domain="d",
-                unit="%", polarity="low_is_good", target=None, method="single", confidence=0.95,
-                statistic="proportion", multiplier=100.0, source="src", geography="practice",
-                aggregation="sum_counts", frequency="annual", has_data=True)
+                unit="%", polarity="low_is_good", target=None, target_label="", target_source="",
+                method="single", confidence=0.95, statistic="proportion", multiplier=100.0,
+                source="src", geography="practice", aggregation="sum_counts", frequency="annual",
+                definition="A synthetic indicator.", notes="")
     base.update(fields)
-    return SimpleNamespace(**base)
+    return Indicator(**base)
 
 
 def obs_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -154,8 +160,9 @@ def trust_months(n_months: int = 15) -> pd.DataFrame:
     return obs_frame(rows)
 
 
-def make_catalog(**extra_indicators: SimpleNamespace) -> SimpleNamespace:
-    """A catalogue look-alike with the four synthetic indicators (plus any extra)."""
+def make_catalog(path: Path = SYNTHETIC_CATALOG, **extra_indicators: Indicator) -> Catalog:
+    """A :class:`Catalog` with the four synthetic indicators (plus any extra) and one source
+    ``src`` (``synthetic.csv`` next to ``path``; its observations are passed in, never read)."""
     indicators = {
         "prev": indicator("prev"),
         "smoke": indicator("smoke", statistic="published", geography="lad",
@@ -166,7 +173,11 @@ def make_catalog(**extra_indicators: SimpleNamespace) -> SimpleNamespace:
                         target=95.0, gap="care"),
     }
     indicators.update(extra_indicators)
-    return SimpleNamespace(indicators=indicators, peer_variables=[], sources={}, path=None)
+    source = Source(id="src", file="synthetic.csv", files=("synthetic.csv",),
+                    file_options=({},), format="csv", publisher="a test", period="2017",
+                    licence="OGL v3", provenance="synthetic", loader="fingertips_csv",
+                    base_dir=path.parent)
+    return Catalog(path=path, sources={"src": source}, indicators=indicators, peer_variables=[])
 
 
 def all_observations() -> pd.DataFrame:
@@ -174,7 +185,7 @@ def all_observations() -> pd.DataFrame:
                      ignore_index=True)
 
 
-def synthetic_store(*, monthly: bool = True, **catalog_extra: SimpleNamespace) -> pd.DataFrame:
+def synthetic_store(*, monthly: bool = True, **catalog_extra: Indicator) -> pd.DataFrame:
     """build_store on the synthetic catalogue, geography and observations."""
     from stp_analytics.metrics import build_store
 

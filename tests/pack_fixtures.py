@@ -1,26 +1,51 @@
 """Shared fixtures for the pack HTML tests (display, pack_content, annex, finance_display):
-a table-cell parser and a small hand-made pack context."""
+a table-cell parser, a small real catalogue and area set, and a pack context over them."""
 
 from __future__ import annotations
 
 import math
 from html.parser import HTMLParser
-from types import SimpleNamespace
+from pathlib import Path
 
 import pandas as pd
+from catalog_fixtures import small_catalog
 from store_factory import make_store
 
 from stp_analytics.content import pack_content
+from stp_analytics.data.geography import AreaSet
+from stp_analytics.finance import FinanceResult, resolve_assumptions
 
 GM = {"area_code": "E54000007", "area_name": "Greater Manchester"}
 
 
-CATALOG = SimpleNamespace(
+CATALOG = small_catalog(
     indicators={
-        "diabetes": SimpleNamespace(name="Diabetes prevalence", unit="%", source="QOF 2016/17"),
-        "smoking": SimpleNamespace(name="Smoking <adults>", unit="%", source="APS"),
-    }
+        "diabetes": {"name": "Diabetes prevalence", "unit": "%", "source": "qof"},
+        "smoking": {"name": "Smoking <adults>", "unit": "%", "source": "aps"},
+    },
+    sources={"qof": {"publisher": "NHS Digital", "period": "2016/17"},
+             "aps": {"publisher": "ONS", "period": "2017"}},
 )
+
+
+def small_area_set(
+    name: str = "stp2017", label: str = "footprint", label_plural: str = "footprints",
+    lookups: dict[str, pd.DataFrame] | None = None,
+) -> AreaSet:
+    """A real :class:`AreaSet` of Greater Manchester (and one other area) whose part lookups
+    are the frames given (no files are read: the lookups are its cached ones)."""
+    lookups = lookups or {}
+    areas = pd.DataFrame({"area_code": ["E54000007", "E54000099"],
+                          "area_name": ["Greater Manchester", "Elsewhere"],
+                          "region_code": ["E40000001", "E40000001"],
+                          "region_name": ["North", "North"],
+                          "registered_population": [2_900_000, 1_000_000]})
+    return AreaSet(
+        name=name, label=label, label_plural=label_plural, area_type=name.rstrip("0123456789"),
+        description="A test area set.", definition_file=Path(f"{name}.yml").resolve(),
+        area_table=areas, part_files={kind: f"{kind}.csv" for kind in lookups},
+        _cache={(kind, None): frame for kind, frame in lookups.items()},
+    )
 
 
 class _Cells(HTMLParser):
@@ -55,24 +80,25 @@ def cells(html: str) -> list[list[str]]:
 
 
 def make_pack(store, label="footprint", label_plural="footprints"):
-    """A PackContext for Greater Manchester over ``store`` with a three-indicator catalogue."""
-    catalog = SimpleNamespace(
+    """A PackContext for Greater Manchester over ``store`` with a three-indicator catalogue
+    (real :class:`Catalog` and :class:`AreaSet`; the area set has no part lookups)."""
+    catalog = small_catalog(
         indicators={
-            "diabetes": SimpleNamespace(name="Diabetes prevalence", unit="%", source="qof",
-                                        gap="health", target_label=""),
-            "ae": SimpleNamespace(name="A&E 4-hour", unit="%", source="ae", gap="care",
-                                  target_label="95% within 4 hours"),
-            "rtt": SimpleNamespace(name="RTT 18 weeks", unit="%", source=None, gap="care",
-                                   target_label="92%", has_data=False),
+            "diabetes": {"name": "Diabetes prevalence", "unit": "%", "source": "qof",
+                         "gap": "health"},
+            "ae": {"name": "A&E 4-hour", "unit": "%", "source": "ae", "gap": "care",
+                   "target": {"value": 95, "label": "95% within 4 hours"}},
+            "rtt": {"name": "RTT 18 weeks", "unit": "%", "source": None, "gap": "care",
+                    "target": {"value": 92, "label": "92%"}},
         },
-        sources={"qof": SimpleNamespace(publisher="NHS Digital", period="2016/17")},
+        sources={"qof": {"publisher": "NHS Digital", "period": "2016/17"},
+                 "ae": {"publisher": "NHS England", "period": "2017/18"}},
     )
-    area_set = SimpleNamespace(name="stp2017", part_lookup=lambda kind: (_ for _ in ()).throw(
-        KeyError(kind)))
     return pack_content.PackContext(
         area_code="E54000007", area_name="Greater Manchester", region_name="North",
         registered_population=2_900_000, label=label, label_plural=label_plural,
-        area_set=area_set, store=store, catalog=catalog,
+        area_set=small_area_set(label=label, label_plural=label_plural), store=store,
+        catalog=catalog,
     )
 
 
@@ -100,12 +126,28 @@ def lookup_pack(store):
                              "area_code": ["E54000007", "E54000007", "E54000099"],
                              "share": [0.356, 1.0, 1.0]}),
     }
-
-    def part_lookup(kind):
-        if kind not in lookups:
-            raise KeyError(kind)
-        return lookups[kind]
-
     pack = make_pack(store, label="CCG", label_plural="CCGs")
-    pack.area_set = SimpleNamespace(name="ccg2017", part_lookup=part_lookup)
+    pack.area_set = small_area_set("ccg2017", "CCG", "CCGs", lookups)
     return pack
+
+
+def small_finance_result(
+    area_name: str = "Greater Manchester", gap: float = 120.4, per_head: float = 41.2,
+    label: str | None = None,
+) -> FinanceResult:
+    """A real :class:`FinanceResult` with a hand-made two-year projection (2016/17, 2020/21):
+    do-nothing gap ``gap`` £m (``per_head`` £ a head) in 2020/21, half of it left after the
+    levers; one area in the national table. Default assumptions."""
+    projection = pd.DataFrame({
+        "year": ["2016/17", "2020/21"], "gap_do_nothing_gbp_m": [10.0, gap],
+        "gap_do_nothing_per_head": [3.0, per_head], "residual_gap_gbp_m": [10.0, gap / 2],
+        "residual_gap_per_head": [3.0, per_head / 2],
+    })
+    extra = {} if label is None else {"label": label}
+    return FinanceResult(
+        area_code="E54000007", area_name=area_name, area_set="stp2017",
+        assumptions=resolve_assumptions(None), baseline=pd.Series(dtype="float64"),
+        projection=projection, bridge=pd.DataFrame(), sensitivity=pd.DataFrame(),
+        assumptions_table=pd.DataFrame(), caveats=("A caveat.",),
+        national=pd.DataFrame({"area_code": ["E54000007"], "rank": [1]}), **extra,
+    )

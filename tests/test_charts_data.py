@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import numpy as np
 import pandas as pd
 import pytest
+from catalog_fixtures import small_catalog
 from chart_fixtures import synthetic_store
 
 from stp_analytics.charts.data import (
@@ -20,10 +19,11 @@ from stp_analytics.errors import DataValidationError, ParameterError
 
 
 def test_info_from_catalog_mapping_frame_and_none():
-    indicator = SimpleNamespace(name="Smoking prevalence", short_name="Smoking", unit="%",
-                                polarity="low_is_good", source="aps")
-    catalog = SimpleNamespace(indicators={"smoking": indicator},
-                              sources={"aps": SimpleNamespace(publisher="ONS", period="2018")})
+    catalog = small_catalog(
+        {"smoking": {"name": "Smoking prevalence", "short_name": "Smoking", "unit": "%",
+                     "polarity": "low_is_good", "source": "aps"}},
+        {"aps": {"publisher": "ONS", "period": "2018"}})
+    indicator = catalog.indicators["smoking"]
     table = indicator_info_table(catalog, ["smoking", "other"])
     assert table.loc["smoking", "source"] == "ONS (2018)"
     assert table.loc["smoking", "short_name"] == "Smoking"

@@ -2,32 +2,32 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
+from catalog_fixtures import small_catalog
 from chart_fixtures import AREA, INDICATOR_INFO, synthetic_store
 
 from stp_analytics.cli.app import build_parser
 from stp_analytics.content.gallery import catalog_indicator_info, main, render_gallery
+from stp_analytics.data.catalog import Catalog
 
 STORE_CHARTS = ["spine", "spc", "funnel", "caterpillar", "benchmark", "trend",
                 "trend-small-multiples", "heatmap"]
 
 
-def _catalog() -> SimpleNamespace:
+def _catalog() -> Catalog:
     statistic = {"smoking": "proportion", "hle": "published", "dm_prev": "proportion",
                  "ae_4hr": "proportion"}
     indicators = {
-        row.indicator: SimpleNamespace(
-            name=row.name, short_name=row.name.split(" ")[0], unit=row.unit,
-            polarity=row.polarity, source=f"src_{row.indicator}", multiplier=100.0,
-            statistic=statistic[row.indicator],
-            gap="care" if row.indicator == "ae_4hr" else "health")
+        row.indicator: {
+            "name": row.name, "short_name": row.name.split(" ")[0], "unit": row.unit,
+            "polarity": row.polarity, "source": f"src_{row.indicator}", "multiplier": 100.0,
+            "statistic": statistic[row.indicator],
+            "gap": "care" if row.indicator == "ae_4hr" else "health"}
         for row in INDICATOR_INFO.itertuples()
     }
-    sources = {f"src_{i}": SimpleNamespace(publisher=f"Publisher <{i}>", period="2016/17")
+    sources = {f"src_{i}": {"publisher": f"Publisher <{i}>", "period": "2016/17"}
                for i in indicators}
-    return SimpleNamespace(indicators=indicators, sources=sources)
+    return small_catalog(indicators, sources)
 
 
 @pytest.fixture(scope="module")

@@ -5,19 +5,24 @@ table and sentence (hand-made activity tables, so every figure is checked by han
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
 
 import pandas as pd
+from catalog_fixtures import small_catalog
 from markupsafe import Markup
-from pack_fixtures import cells
+from pack_fixtures import cells, small_finance_result
 
 from stp_analytics.content import finance_display
 from stp_analytics.finance import activity
 
-CATALOG = SimpleNamespace(indicators={
-    "ae": SimpleNamespace(name="A&E attendances", unit="attendances a month", source="ae"),
-    "em": SimpleNamespace(name="Emergency admissions", unit="admissions a month", source="ae"),
-})
+CATALOG = small_catalog(
+    indicators={
+        "ae": {"name": "A&E attendances", "unit": "attendances a month", "source": "ae",
+               "gap": "finance", "statistic": "count", "aggregation": "sum"},
+        "em": {"name": "Emergency admissions", "unit": "admissions a month", "source": "ae",
+               "gap": "finance", "statistic": "count", "aggregation": "sum"},
+    },
+    sources={"ae": {"publisher": "NHS England", "period": "2016/17 to 2018/19"}},
+)
 
 
 def _row(indicator, code, name, year, count, population, growth=math.nan, within=pd.NA):
@@ -44,9 +49,25 @@ def _table(area_name: str = "Area <A>") -> pd.DataFrame:
 
 def test_finance_html() -> None:
     assert "not yet available" in str(finance_display.finance_html(None))
-    result = SimpleNamespace(label="MODEL <not a forecast>", headline=lambda: "A gap & more.")
+    assert str(finance_display.finance_html(None, Markup("<p>notice</p>"))) == "<p>notice</p>"
+    result = small_finance_result("Tees <Valley> & Co", label="MODEL <not a forecast>")
     html = str(finance_display.finance_html(result))
-    assert "MODEL &lt;not a forecast&gt;" in html and "<p>A gap &amp; more.</p>" in html
+    assert "MODEL &lt;not a forecast&gt;" in html
+    assert ("<p>On the model&#39;s assumptions, Tees &lt;Valley&gt; &amp; Co would face a gap "
+            "of £120m (£41 per head) in 2020/21") in html
+
+
+def test_finance_tables_and_caveats_without_a_model_result() -> None:
+    assert "not yet available" in str(finance_display.finance_projection_table(None))
+    assert "not yet available" in str(finance_display.finance_assumptions_table(None))
+    assert str(finance_display.finance_caveats(None)) == ""
+    assert "A caveat." in str(finance_display.finance_caveats(small_finance_result()))
+
+
+def test_run_finance_model_gives_none_and_a_notice_when_the_model_fails() -> None:
+    result, notice = finance_display.run_finance_model("E54000099")  # no such footprint
+    assert result is None and "not yet available" in str(notice)
+    assert finance_display.finance_html(result, notice) == notice
 
 
 def test_activity_sentence_table_and_method() -> None:

@@ -3,28 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 from metrics_synthetic import all_observations, make_catalog, make_geography
 
 import stp_analytics.metrics.store as store_module
+from stp_analytics.data.catalog import Catalog
 from stp_analytics.errors import DataValidationError
 from stp_analytics.metrics import load_or_build_store, read_store, store_hash
 from stp_analytics.schema import STORE_COLUMNS
 
 
 @pytest.fixture()
-def catalog(tmp_path: Path) -> SimpleNamespace:
-    source_file = tmp_path / "source.csv"
-    source_file.write_text("a,b\n1,2\n", encoding="utf-8")
+def catalog(tmp_path: Path) -> Catalog:
+    """The synthetic catalogue written at tmp_path, its source file ``synthetic.csv`` beside."""
+    (tmp_path / "synthetic.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     catalog_file = tmp_path / "catalog.yml"
     catalog_file.write_text("version: 1\n", encoding="utf-8")
-    catalog = make_catalog()
-    catalog.path = catalog_file
-    catalog.sources = {"src": SimpleNamespace(path=source_file)}
-    return catalog
+    return make_catalog(catalog_file)
 
 
 def build(catalog, cache_dir):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import numpy as np
 import pandas as pd
 import pytest
 from metrics_synthetic import AREAS, all_observations, make_catalog, make_geography, obs_frame
 
 from stp_analytics import methods
+from stp_analytics.data.catalog import PeerVariable
 from stp_analytics.metrics import build_store, peer_groups
 
 
@@ -17,7 +16,7 @@ def peer_inputs():
     """A 'size' indicator per area (direct STP values) and a proportion with counts."""
     catalog = make_catalog()
     del catalog.indicators["ae"]
-    catalog.peer_variables = [SimpleNamespace(indicator="smoke", weight=1.0, period="2017",
+    catalog.peer_variables = [PeerVariable(indicator="smoke", weight=1.0, period="2017",
                                               sex="Persons", transform="none")]
     obs = all_observations()
     return catalog, obs[obs["indicator"].ne("ae")]

@@ -23,7 +23,7 @@ from stp_analytics.metrics import (
 def catalog():
     return make_catalog(
         rate=indicator("rate", statistic="rate", multiplier=1000.0),
-        rtt=indicator("rtt", source=None, has_data=False, geography="trust"),
+        rtt=indicator("rtt", source=None, geography="trust"),
         only_south=indicator("only_south", geography="trust"),
     )
 

@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
 
 import pandas as pd
 import pytest
+from catalog_fixtures import small_catalog
 from store_factory import make_store
 
 from stp_analytics.content import narrative
 
 GM = {"area_code": "E54000007", "area_name": "Greater Manchester"}
-CATALOG = SimpleNamespace(
+CATALOG = small_catalog(
     indicators={
-        "diabetes": SimpleNamespace(name="Diabetes prevalence", unit="%", source="QOF"),
-        "smoking": SimpleNamespace(name="Smoking prevalence", unit="%", source="APS"),
-        "ae_4hr": SimpleNamespace(name="A&E 4-hour performance", unit="%", source="NHSE"),
-        "hle": SimpleNamespace(name="Healthy life expectancy", unit="years", source="PHE"),
-    }
+        "diabetes": {"name": "Diabetes prevalence", "unit": "%", "source": "qof"},
+        "smoking": {"name": "Smoking prevalence", "unit": "%", "source": "aps"},
+        "ae_4hr": {"name": "A&E 4-hour performance", "unit": "%", "source": "nhse",
+                   "gap": "care"},
+        "hle": {"name": "Healthy life expectancy", "unit": "years", "source": "phe",
+                "statistic": "published", "polarity": "high_is_good"},
+    },
+    sources={"qof": {"publisher": "QOF"}, "aps": {"publisher": "APS"},
+             "nhse": {"publisher": "NHSE"}, "phe": {"publisher": "PHE"}},
 )
 
 

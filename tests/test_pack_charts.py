@@ -9,6 +9,7 @@ from store_factory import make_store
 
 from stp_analytics.content import pack_charts
 from stp_analytics.content.display import NOT_AVAILABLE
+from stp_analytics.content.pack_definition import SectionSpec
 
 
 def _trend_pack():
@@ -16,9 +17,7 @@ def _trend_pack():
              "period_start": pd.Timestamp(f"{2014 + i}-04-01"), "is_latest": i == 2}
             for i in range(3)]
     pack = make_pack(make_store(rows))
-    for entry in pack.catalog.indicators.values():
-        entry.polarity = "high_is_good"
-    pack.sections = {"care": {"trends": ["ae", "not_in_store"]}}
+    pack.sections = {"care": SectionSpec(id="care", trends=("ae", "not_in_store"))}
     return pack
 
 

@@ -4,10 +4,16 @@ sections."""
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
 
-import pandas as pd
-from pack_fixtures import CATALOG, GM, care_store, cells, lookup_pack, make_pack
+from pack_fixtures import (
+    CATALOG,
+    GM,
+    care_store,
+    cells,
+    lookup_pack,
+    make_pack,
+    small_finance_result,
+)
 from store_factory import make_store
 
 from stp_analytics.content import display, pack_content
@@ -23,7 +29,7 @@ def test_indicator_rows_from_store() -> None:
                                        CATALOG)
     assert rows[0]["value"] == "7.1 (approximate)"
     assert rows[0]["comparison"] == "significantly higher"
-    assert rows[0]["unit"] == "%" and rows[0]["source"] == "QOF 2016/17"
+    assert rows[0]["unit"] == "%" and rows[0]["source"] == "NHS Digital (2016/17)"
     assert rows[1]["value"] == "suppressed: fewer than 10 events"
     assert rows[2]["value"] == "data not supplied"
     table = cells(display.indicator_table(rows))
@@ -51,8 +57,7 @@ def test_pack_context_indicators_and_tiles() -> None:
                                         "Finance and efficiency gap"]
     assert tiles[1].headline == "1 worse, 0 better"
     assert tiles[2].headline == "data not supplied"
-    finance = SimpleNamespace(do_nothing_gap_gbp_m=120.4, do_nothing_gap_per_head=41.2,
-                              projection=pd.DataFrame({"year": ["2016/17", "2020/21"]}))
+    finance = small_finance_result(gap=120.4, per_head=41.2)
     tile = pack_content.three_gap_tiles(pack, finance)[2]
     assert (tile.headline, tile.status) == ("£120m gap in 2020/21", "worse")
     assert tile.detail.startswith("£41 per head") and "a model, not a forecast" in tile.detail

@@ -12,7 +12,7 @@ from catalog_fixtures import good_csv, indicator_entry, write_catalog
 
 from stp_analytics import cli
 from stp_analytics.data.catalog import load_catalog
-from stp_analytics.data.validation import validate_catalog
+from stp_analytics.data.validation_report import validate_catalog
 from stp_analytics.paths import data_catalog_dir
 
 EXAMPLE = data_catalog_dir() / "examples" / "copd_prevalence_airedale_practices.csv"

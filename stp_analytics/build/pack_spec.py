@@ -1,12 +1,18 @@
 """Pack definitions (``packs/<name>.yml``) and the parameter checks made before any kernel starts.
 
-A pack definition is YAML read with ``yaml.safe_load``::
+A pack definition is YAML, parsed and checked once by
+:func:`stp_analytics.content.pack_definition.load_pack_definition` (typed, frozen models; an
+unknown key is an error naming file, line and key)::
 
     title: "Three gaps diagnostic pack"
     notebook: notebooks/three_gaps.ipynb     # relative to the project root
     formats: [html, pdf]
     parameters: {demand_growth: 0.03}        # defaults, overridable with ``-p name=value``
     kernel_preload: package.module:function  # optional; see stp_analytics.content.kernel_warmup
+    sections:                                # reading order; see SectionSpec
+      - {id: health, title: "Health and wellbeing gap", gap: health, trends: [smoking_prevalence]}
+
+:func:`load_pack` turns it into a :class:`PackSpec` (notebook path resolved, formats checked).
 
 Parameters are checked against the notebook's ``parameters`` cell (read as
 ``papermill.inspect_notebook`` reads it): an unknown name, a value of the wrong type, or a string
@@ -21,14 +27,26 @@ from __future__ import annotations
 import ast
 import json
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pydantic
 import yaml
 
 from stp_analytics import paths
+from stp_analytics.content.pack_definition import (
+    DEFAULT_PACK,
+    SectionSpec,
+    load_pack_definition,
+    pack_path,
+)
 from stp_analytics.errors import ParameterError
+
+__all__ = [
+    "DEFAULT_PACK", "KNOWN_FORMATS", "RUNNER_PARAMETERS", "PackSpec", "check_output_dir",
+    "load_pack", "notebook_parameters", "pack_path", "parse_cli_parameters", "parse_formats",
+    "validate_parameters",
+]
 
 #: output formats a pack can be rendered to
 KNOWN_FORMATS: tuple[str, ...] = ("html", "pdf")
@@ -38,76 +56,49 @@ KNOWN_FORMATS: tuple[str, ...] = ("html", "pdf")
 _SAFE_STRING = re.compile(r"[\w \-.,/&()+:@%£]*")
 _UNSAFE_CHARS = re.compile(r"[\"'\\;`$\x00-\x1f\x7f]")
 
-#: ``package.module:function``
-_CALLABLE_NAME = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*")
-
 #: parameters filled by the runner itself (never from the user)
 RUNNER_PARAMETERS: tuple[str, ...] = (
     "footprint", "area_set", "store_path", "catalog_path", "pack_config",
 )
 
 
-@dataclass(frozen=True)
-class PackSpec:
-    """One pack definition: its name, title, notebook, default parameters and output formats."""
+class PackSpec(pydantic.BaseModel):
+    """One pack, ready to build: name, title, notebook (resolved), default parameters, output
+    formats, its source file, kernel preload and the sections of its definition."""
+
+    model_config = pydantic.ConfigDict(frozen=True, extra="forbid")
 
     name: str
     title: str
     notebook: Path
-    parameters: dict[str, Any] = field(default_factory=dict)
+    parameters: dict[str, Any] = pydantic.Field(default_factory=dict)
     formats: tuple[str, ...] = KNOWN_FORMATS
     source: Path | None = None
     kernel_preload: str = ""
-
-
-def pack_path(name_or_path: str | Path) -> Path:
-    """The YAML file for a pack name (``packs/<name>.yml``) or an explicit path to one."""
-    candidate = Path(name_or_path)
-    if candidate.suffix in (".yml", ".yaml"):
-        return candidate
-    return paths.packs_dir() / f"{name_or_path}.yml"
+    sections: tuple[SectionSpec, ...] = ()
 
 
 def load_pack(name_or_path: str | Path) -> PackSpec:
-    """Read and check a pack definition; raise ParameterError naming the file and the problem."""
+    """Read and check a pack definition (parsed by
+    :func:`stp_analytics.content.pack_definition.load_pack_definition`), resolve its notebook and
+    formats; raise ParameterError naming the file and the problem."""
     path = pack_path(name_or_path)
-    if not path.is_file():
-        known = sorted(p.stem for p in paths.packs_dir().glob("*.yml"))
-        raise ParameterError(
-            f"pack {str(name_or_path)!r}: no definition at {path}; known packs: "
-            f"{', '.join(known) or 'none'}"
-        )
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise ParameterError(f"file {path}: not valid YAML: {error}") from error
-    if not isinstance(data, dict):
-        raise ParameterError(f"file {path}: expected a mapping with title, notebook, parameters")
-    for key in ("title", "notebook"):
-        if not isinstance(data.get(key), str) or not data[key].strip():
-            raise ParameterError(f"file {path}: key {key!r} must be a non-empty string")
-    parameters = data.get("parameters") or {}
-    if not isinstance(parameters, dict):
-        raise ParameterError(f"file {path}: key 'parameters' must be a mapping of name: value")
-    notebook = Path(data["notebook"])
+    definition = load_pack_definition(name_or_path)
+    notebook = Path(definition.notebook)
     if not notebook.is_absolute():
         notebook = (path.parent.parent / notebook).resolve()
     if not notebook.is_file():
-        raise ParameterError(f"file {path}: notebook {data['notebook']!r} not found at {notebook}")
-    formats = parse_formats(data.get("formats", list(KNOWN_FORMATS)), where=f"file {path}")
-    kernel_preload = data.get("kernel_preload") or ""
-    if kernel_preload and not (isinstance(kernel_preload, str)
-                               and _CALLABLE_NAME.fullmatch(kernel_preload)):
-        raise ParameterError(f"file {path}: key 'kernel_preload' must name a function as "
-                             f"'package.module:function', got {kernel_preload!r}")
+        raise ParameterError(
+            f"file {path}: notebook {definition.notebook!r} not found at {notebook}")
     return PackSpec(
         name=path.stem,
-        title=data["title"].strip(),
+        title=definition.title.strip(),
         notebook=notebook,
-        parameters=dict(parameters),
-        formats=formats,
+        parameters=dict(definition.parameters),
+        formats=parse_formats(definition.formats, where=f"file {path}"),
         source=path,
-        kernel_preload=kernel_preload,
+        kernel_preload=definition.kernel_preload,
+        sections=definition.sections,
     )
 
 

@@ -8,11 +8,14 @@ area or period.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from stp_analytics.errors import DataValidationError, ParameterError
+
+if TYPE_CHECKING:
+    from stp_analytics.data.catalog import Catalog
 
 POLARITIES: tuple[str, ...] = ("high_is_good", "low_is_good", "none")
 INFO_COLUMNS: tuple[str, ...] = ("name", "short_name", "unit", "polarity", "source")
@@ -33,8 +36,8 @@ def _info_record(indicator: str, entry: Any) -> dict[str, str]:
         value = entry.get(key) if isinstance(entry, Mapping) else getattr(entry, key, None)
         return None if value is None or (isinstance(value, float) and value != value) else value
 
-    name = getter("name") or getter("title") or getter("short_name") or indicator
-    unit = getter("unit") or getter("units") or ""
+    name = getter("name") or getter("short_name") or indicator
+    unit = getter("unit") or ""
     polarity = str(getter("polarity") or "none")
     if polarity not in POLARITIES:
         raise DataValidationError(
@@ -49,19 +52,19 @@ def _info_record(indicator: str, entry: Any) -> dict[str, str]:
     }
 
 
-def catalog_info_frame(catalog: Any) -> pd.DataFrame:
+def catalog_info_frame(catalog: Catalog) -> pd.DataFrame:
     """Indicator information from a Catalog, each source as "publisher (period)"."""
     rows = []
     for indicator_id, indicator in catalog.indicators.items():
         source = catalog.sources.get(indicator.source) if indicator.source else None
         rows.append({
             "indicator": indicator_id, "name": indicator.name,
-            "short_name": getattr(indicator, "short_name", "") or indicator.name,
+            "short_name": indicator.short_name or indicator.name,
             "unit": indicator.unit, "polarity": indicator.polarity,
             "source": f"{source.publisher} ({source.period})" if source is not None else "",
-            "multiplier": getattr(indicator, "multiplier", None),
-            "statistic": getattr(indicator, "statistic", ""),
-            "gap": getattr(indicator, "gap", ""),
+            "multiplier": indicator.multiplier,
+            "statistic": indicator.statistic,
+            "gap": indicator.gap,
         })
     return pd.DataFrame(rows)
 

@@ -17,7 +17,7 @@ from stp_analytics.build import runner
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``stp-packs build``."""
-    parser.add_argument("--pack", default="three_gaps",
+    parser.add_argument("--pack", default=packs.DEFAULT_PACK,
                         help="pack name (packs/<name>.yml) or path to a pack YAML")
     parser.add_argument("--areas", default="stp2017", metavar="AREA_SET",
                         help="area set to build a pack for each area of (stp2017, ccg2017, ...)")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from stp_analytics.data.validation import validate_catalog
+from stp_analytics.data.validation_report import validate_catalog
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

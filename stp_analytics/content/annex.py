@@ -39,7 +39,7 @@ def sources_table(pack: PackContext) -> Markup:
     used = set(pack.store["indicator"].unique())
     source_ids = sorted({
         str(entry.source) for key, entry in pack.catalog.indicators.items()
-        if key in used and getattr(entry, "source", None)
+        if key in used and entry.source
     })
     periods = _period_ranges(pack.store[pack.store["area_role"] == "area"])
     rows = []
@@ -72,13 +72,13 @@ def methods_table(pack: PackContext) -> Markup:
         chosen = area[area["indicator"] == indicator]
         methods = ", ".join(sorted({str(m) for m in chosen["method"].dropna() if str(m)}))
         levels = ", ".join(sorted({f"{float(c) * 100:g}%" for c in chosen["confidence"].dropna()}))
-        rows.append({
-            "indicator": getattr(entry, "name", indicator),
-            "statistic": getattr(entry, "statistic", ""),
-            "aggregation": str(getattr(entry, "aggregation", "")).replace("_", " "),
+        rows.append({  # an indicator the catalogue does not have is named by its id
+            "indicator": entry.name if entry is not None else indicator,
+            "statistic": entry.statistic if entry is not None else "",
+            "aggregation": entry.aggregation.replace("_", " ") if entry is not None else "",
             "method": methods,
             "confidence": levels,
-            "comparison": getattr(entry, "method", ""),
+            "comparison": entry.method if entry is not None else "",
         })
     columns = (("indicator", "Indicator"), ("statistic", "Statistic"),
                ("aggregation", "Aggregation to the area"), ("method", "Interval method"),

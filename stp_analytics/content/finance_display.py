@@ -4,8 +4,9 @@ year demand moderation ambition (:mod:`stp_analytics.finance.activity`)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from markupsafe import Markup, escape
@@ -22,18 +23,42 @@ from stp_analytics.content.display import (
 )
 from stp_analytics.finance import activity as activity_model
 
+if TYPE_CHECKING:
+    from stp_analytics.content.pack_content import PackContext
+    from stp_analytics.data.catalog import Catalog
+    from stp_analytics.finance import FinanceAssumptions, FinanceResult
+
+LOGGER = logging.getLogger(__name__)
+
 ACTIVITY_TITLE = "Activity per 1,000 residents and its growth against the moderation ambition"
+FINANCE_TITLE = "Finance and efficiency model"
 
 
-def finance_html(finance_result: Any) -> Markup:
-    """The finance model's label (a MODEL, not a forecast), its headline and data caveats; a
-    notice when the model could not run for this area."""
-    if isinstance(finance_result, Markup):
-        return finance_result
-    if getattr(finance_result, "not_applicable", False):  # ICBs: finance_model is false
-        return paragraph(finance_result.notice)
-    if finance_result is None or not hasattr(finance_result, "headline"):
-        return not_supplied("Finance and efficiency model", NOT_AVAILABLE)
+def run_finance_model(
+    area_code: str,
+    assumptions: FinanceAssumptions | Mapping[str, object] | None = None,
+    area_set: str = "stp2017",
+) -> tuple[FinanceResult | None, Markup]:
+    """The finance model for one area, or None and a "not yet available" notice (the cause is
+    logged) when it cannot run; one failing model never stops the pack. The notice is empty
+    when the model ran."""
+    from stp_analytics.finance import finance_section
+
+    try:
+        result = finance_section(area_code, assumptions, area_set)
+    except Exception:  # noqa: BLE001 - the pack shows the notice instead of the section
+        LOGGER.exception("%s could not be computed", FINANCE_TITLE)
+        return None, not_supplied(FINANCE_TITLE, NOT_AVAILABLE)
+    if getattr(result, "not_applicable", False):  # an area set without the model (ICBs)
+        return None, paragraph(result.notice)
+    return result, Markup("")
+
+
+def finance_html(finance_result: FinanceResult | None, notice: Markup | None = None) -> Markup:
+    """The finance model's label (a MODEL, not a forecast) and its headline; when the model did
+    not run (None), ``notice`` or a "not yet available" notice."""
+    if finance_result is None:
+        return notice or not_supplied(FINANCE_TITLE, NOT_AVAILABLE)
     return Markup(
         f'<p class="stp-model-label">{escape(finance_result.label)}</p>'
         f"{paragraph(finance_result.headline())}"
@@ -50,30 +75,26 @@ FINANCE_COLUMNS = {
 }
 
 
-def finance_projection_table(finance_result: Any) -> Markup:
+def finance_projection_table(finance_result: FinanceResult | None) -> Markup:
     """The model year by year: income, do-nothing spend and gap, gap after levers."""
-    if getattr(finance_result, "not_applicable", False):
-        return Markup("")
-    if not hasattr(finance_result, "projection"):
+    if finance_result is None:
         return not_supplied("Finance projection", NOT_AVAILABLE)
     table = format_frame(finance_result.projection, FINANCE_COLUMNS)
     return frame_table(table, caption="Do-nothing and do-something model to 2020/21 (MODEL)")
 
 
-def finance_assumptions_table(finance_result: Any) -> Markup:
+def finance_assumptions_table(finance_result: FinanceResult | None) -> Markup:
     """Every assumption of the model with its value and its source, as printed in the pack."""
-    if getattr(finance_result, "not_applicable", False):
-        return Markup("")
-    if not hasattr(finance_result, "assumptions_table"):
+    if finance_result is None:
         return not_supplied("Finance assumptions", NOT_AVAILABLE)
     columns = {"label": "Assumption", "display": "Value", "source": "Source"}
     table = finance_result.assumptions_table.loc[:, list(columns)].rename(columns=columns)
     return frame_table(table, caption="Model assumptions (notebook parameters)")
 
 
-def finance_caveats(finance_result: Any) -> Markup:
-    """The finance data caveats (name matching, years, attribution) as a list."""
-    caveats = list(getattr(finance_result, "caveats", ()) or ())
+def finance_caveats(finance_result: FinanceResult | None) -> Markup:
+    """The finance data caveats (name matching, years, attribution) as a list (none if None)."""
+    caveats = list(finance_result.caveats) if finance_result is not None else []
     return bullet_list(caveats) if caveats else Markup("")
 
 
@@ -153,7 +174,7 @@ def activity_rows(rows: pd.DataFrame, england: pd.DataFrame) -> list[dict[str, s
 
 def activity_html(
     table: pd.DataFrame,
-    catalog: Any,
+    catalog: Catalog | None,
     area_code: str,
     moderation: float,
     *,
@@ -199,15 +220,16 @@ def activity_html(
     return Markup("".join(parts))
 
 
-def activity_section(pack: Any, assumptions: Mapping[str, object] | None = None) -> Markup:
+def activity_section(
+    pack: PackContext, assumptions: Mapping[str, object] | None = None
+) -> Markup:
     """:func:`activity_html` for a pack (a :class:`stp_analytics.content.pack_content.PackContext`):
     indicators from the pack definition's finance section (default A&E attendances and
     emergency admissions), moderation from the ``demand_moderation`` finance assumption."""
     from stp_analytics.finance import resolve_assumptions
 
     moderation = resolve_assumptions(assumptions).demand_moderation
-    indicators = tuple(pack.section("finance").get("activity")
-                       or activity_model.ACTIVITY_INDICATORS)
+    indicators = pack.section("finance").activity or activity_model.ACTIVITY_INDICATORS
     table = activity_model.area_activity(pack.store, pack.area_code, pack.area_set.name,
                                          indicators, moderation)
     return activity_html(table, pack.catalog, pack.area_code, moderation, label=pack.label,

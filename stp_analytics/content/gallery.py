@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -24,6 +24,9 @@ from stp_analytics.charts.base import Chart
 from stp_analytics.charts.data import catalog_info_frame
 from stp_analytics.data.files import write_atomic
 from stp_analytics.errors import StpPacksError
+
+if TYPE_CHECKING:
+    from stp_analytics.data.catalog import Catalog
 
 DEFAULT_OUT_DIR = "gallery"
 SMALL_MULTIPLES = 6
@@ -41,7 +44,7 @@ class GalleryItem:
     source: str = ""
 
 
-def catalog_indicator_info(catalog: Any, *, short: bool = False) -> pd.DataFrame:
+def catalog_indicator_info(catalog: Catalog, *, short: bool = False) -> pd.DataFrame:
     """The catalogue's indicator information (``data.catalog_info_frame``); ``short=True``
     puts the short names in the ``name`` column (for small panels and table headers)."""
     info = catalog_info_frame(catalog)
@@ -110,7 +113,7 @@ def _finance_charts(area_code: str, area_name: str) -> dict[str, Callable[[], Ch
     return {"bridge": bridge, "tornado": tornado}
 
 
-def _store_charts(store: pd.DataFrame, area_code: str, catalog: Any
+def _store_charts(store: pd.DataFrame, area_code: str, catalog: Catalog
                   ) -> dict[str, Callable[[], Chart]]:
     from stp_analytics.charts import caterpillar, funnel, heatmap, spc, spine, trend
 
@@ -189,7 +192,7 @@ def render_gallery(
     out_dir: str | Path = DEFAULT_OUT_DIR,
     store: pd.DataFrame | None = None,
     *,
-    catalog: Any = None,
+    catalog: Catalog | None = None,
     area_set: str = "stp2017",
     include_finance: bool = True,
     dpi: int = 150,

@@ -17,13 +17,16 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import pandas as pd
 from markupsafe import Markup
 
 from stp_analytics import schema
+
+if TYPE_CHECKING:
+    from stp_analytics.data.catalog import Catalog
 
 NOT_SUPPLIED = "data not supplied"
 SUPPRESSED = "suppressed: fewer than 10 events"
@@ -116,33 +119,24 @@ def format_gap(difference: float, unit: str = "", decimals: int = 1) -> str:
 # ---------------------------------------------------------------- catalogue and store access
 
 
-def indicator_meta(catalog: Any, indicator: str) -> IndicatorMeta:
-    """Name, unit, source and gap of ``indicator`` from ``catalog.indicators`` (id if absent)."""
-    entry = None
-    if catalog is not None:
-        entry = getattr(catalog, "indicators", {}).get(indicator)
+def indicator_meta(catalog: Catalog | None, indicator: str) -> IndicatorMeta:
+    """Name, unit, source ("publisher (period)") and gap of ``indicator`` from the catalogue;
+    an indicator the catalogue does not have gets its id as name."""
+    entry = catalog.indicators.get(indicator) if catalog is not None else None
     if entry is None:
         return IndicatorMeta(indicator=indicator, name=indicator.replace("_", " ").capitalize())
-
-    def first(*names: str, default: Any = "") -> Any:
-        for attribute in names:
-            value = getattr(entry, attribute, None)
-            if not is_missing(value):
-                return value
-        return default
-
-    source_id = str(first("source", "source_id"))
-    source = (getattr(catalog, "sources", None) or {}).get(source_id)
+    source_id = entry.source or ""
+    source = catalog.sources.get(source_id)
     if source is not None:
-        publisher, period = getattr(source, "publisher", ""), getattr(source, "period", "")
+        publisher, period = source.publisher, source.period
         source_id = f"{publisher} ({period})" if publisher and period else publisher or source_id
     return IndicatorMeta(
         indicator=indicator,
-        name=str(first("name", "title", "label", default=indicator)),
-        unit=str(first("unit", "units")),
+        name=entry.name or indicator,
+        unit=entry.unit,
         source=source_id,
-        gap=str(first("gap", "section", "domain")),
-        decimals=int(first("decimals", default=1)),
+        gap=entry.gap,
+        decimals=entry.decimals,
     )
 
 
@@ -254,7 +248,7 @@ def _common_context(
 def indicator_sentence(
     row: Mapping[str, Any] | pd.Series,
     *,
-    catalog: Any = None,
+    catalog: Catalog | None = None,
     area_name: str = "",
     label_plural: str = "footprints",
     tied: bool = False,
@@ -300,7 +294,7 @@ def area_sentences(
     area_code: str,
     indicators: list[str] | tuple[str, ...],
     *,
-    catalog: Any = None,
+    catalog: Catalog | None = None,
     area_name: str = "",
     label_plural: str = "footprints",
     html: bool = False,
@@ -362,7 +356,7 @@ def _message(
     score: float,
     row: Mapping[str, Any],
     store: pd.DataFrame,
-    catalog: Any,
+    catalog: Catalog | None,
     area_name: str,
     label_plural: str,
 ) -> KeyMessage:
@@ -387,7 +381,7 @@ def _message(
 def key_messages(
     store: pd.DataFrame,
     area_code: str,
-    catalog: Any = None,
+    catalog: Catalog | None = None,
     n: int = 5,
     *,
     area_name: str = "",

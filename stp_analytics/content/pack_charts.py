@@ -10,13 +10,16 @@ never stops the pack.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
 from stp_analytics import charts
-from stp_analytics.content.display import not_supplied, try_chart
+from stp_analytics.content.display import NOT_AVAILABLE, not_supplied, try_chart
 from stp_analytics.content.pack_content import PackContext, indicator_name, with_data
+
+if TYPE_CHECKING:
+    from stp_analytics.finance import FinanceResult
 
 #: section setting (in ``packs/<pack>.yml``) -> the chart functions (names in
 #: :mod:`stp_analytics.charts`) that prepare one indicator's data from the store and draw it
@@ -47,29 +50,31 @@ def indicator_charts(pack: PackContext, section: str, kind: str) -> list[Markup]
     One piece of HTML per chart, so that the notebook shows each as its own output (an output is
     the unit the PDF keeps on one page).
     """
-    indicators: Iterable[str] = pack.section(section).get(kind, [])
+    indicators: Iterable[str] = getattr(pack.section(section), kind)
     return [indicator_chart(pack, kind, indicator) for indicator in indicators]
 
 
 def spine_chart(pack: PackContext, section: str = "health") -> Markup:
     """The spine chart of a gap's indicators with data, less the section's ``not_in_spine``."""
-    excluded = set(pack.section(section).get("not_in_spine", []))
+    excluded = set(pack.section(section).not_in_spine)
     indicators = with_data(pack, [i for i in pack.indicators(section) if i not in excluded])
     return try_chart("Spine chart", lambda: charts.plot_spine(charts.prepare_spine_data(
         pack.store, pack.area_code, indicators=indicators, indicator_info=pack.catalog)))
 
 
-def bridge_chart(pack: PackContext, finance_result: Any) -> Markup:
-    """The finance model's bridge from the 2016/17 position to the 2020/21 gap."""
-    if getattr(finance_result, "not_applicable", False):  # ICBs: see finance_html
-        return not_supplied("Bridge chart", "the 2016/17 to 2020/21 model does not apply here")
+def bridge_chart(pack: PackContext, finance_result: FinanceResult | None) -> Markup:
+    """The finance model's bridge from the 2016/17 position to the 2020/21 gap (a notice when
+    the model did not run)."""
+    if finance_result is None:
+        return not_supplied("Bridge chart", NOT_AVAILABLE)
     return try_chart("Bridge chart", lambda: charts.plot_bridge(
         charts.prepare_bridge_data(finance_result.bridge), area_name=pack.area_name))
 
 
-def tornado_chart(pack: PackContext, finance_result: Any) -> Markup:
-    """The finance model's sensitivity of the 2020/21 gap to each assumption."""
-    if getattr(finance_result, "not_applicable", False):  # ICBs: see finance_html
-        return not_supplied("Sensitivity", "the 2016/17 to 2020/21 model does not apply here")
+def tornado_chart(pack: PackContext, finance_result: FinanceResult | None) -> Markup:
+    """The finance model's sensitivity of the 2020/21 gap to each assumption (a notice when
+    the model did not run)."""
+    if finance_result is None:
+        return not_supplied("Sensitivity", NOT_AVAILABLE)
     return try_chart("Sensitivity", lambda: charts.plot_tornado(
         charts.prepare_tornado_data(finance_result.sensitivity), area_name=pack.area_name))

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from markupsafe import Markup
@@ -32,6 +32,17 @@ from stp_analytics.content.display import (
     not_supplied,
     paragraph,
 )
+from stp_analytics.content.pack_definition import (
+    DEFAULT_PACK,
+    PackDefinition,
+    SectionSpec,
+    load_pack_definition,
+)
+
+if TYPE_CHECKING:
+    from stp_analytics.data.catalog import Catalog
+    from stp_analytics.data.geography import AreaSet
+    from stp_analytics.finance import FinanceResult
 
 LOGGER = logging.getLogger(__name__)
 
@@ -49,42 +60,28 @@ class PackContext:
     registered_population: int
     label: str
     label_plural: str
-    area_set: Any
+    area_set: AreaSet
     store: pd.DataFrame
-    catalog: Any
+    catalog: Catalog
     store_path: str = ""
-    sections: dict[str, dict[str, Any]] | None = None
+    sections: dict[str, SectionSpec] = field(default_factory=dict)
 
     def indicators(self, gap: str) -> list[str]:
         """Catalogue indicators of one gap (health | care | finance), in catalogue order."""
-        entries = getattr(self.catalog, "indicators", {}) or {}
-        return [key for key, entry in entries.items() if getattr(entry, "gap", "") == gap]
+        return [key for key, entry in self.catalog.indicators.items() if entry.gap == gap]
 
-    def section(self, key: str) -> dict[str, Any]:
-        """The pack definition's settings for a section (empty when the pack has none)."""
-        return dict((self.sections or {}).get(key) or {})
+    def section(self, key: str) -> SectionSpec:
+        """The pack definition's settings for a section (no settings when the pack has none)."""
+        return self.sections.get(key) or SectionSpec(id=key)
 
 
-def load_sections(pack_config: str | Path = "") -> dict[str, dict[str, Any]]:
-    """``sections`` of a pack definition (default ``packs/three_gaps.yml``), keyed by ``id``."""
-    import yaml
-
-    from stp_analytics import paths
-    from stp_analytics.errors import ParameterError
-
-    path = Path(pack_config) if str(pack_config) else paths.packs_dir() / "three_gaps.yml"
-    if not path.is_file():
-        raise ParameterError(f"pack_config: no pack definition at {path}")
-    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    sections = document.get("sections") or []
-    if not isinstance(sections, list):
-        raise ParameterError(f"file {path}: 'sections' must be a list of mappings with an id")
-    keyed = {}
-    for index, entry in enumerate(sections):
-        if not isinstance(entry, dict) or not entry.get("id"):
-            raise ParameterError(f"file {path}: sections[{index}] needs an 'id'")
-        keyed[str(entry["id"])] = entry
-    return keyed
+def load_sections(pack_config: str | Path | PackDefinition = "") -> dict[str, SectionSpec]:
+    """The sections of a pack definition keyed by id: from an already parsed
+    :class:`PackDefinition`, or from its file (default pack :data:`DEFAULT_PACK`) parsed once
+    by :func:`load_pack_definition`."""
+    if isinstance(pack_config, PackDefinition):
+        return pack_config.section_map()
+    return load_pack_definition(str(pack_config) or DEFAULT_PACK).section_map()
 
 
 def open_pack(
@@ -92,7 +89,7 @@ def open_pack(
     area_set: str = "stp2017",
     store_path: str = "",
     catalog_path: str = "",
-    pack_config: str = "",
+    pack_config: str | PackDefinition = "",
 ) -> PackContext:
     """Load the catalogue, the metric store (built and cached if ``store_path`` is empty), the
     area set and the pack sections; resolve ``footprint`` (code or name) to one area."""
@@ -193,18 +190,21 @@ def comparison_tile(
     )
 
 
-def three_gap_tiles(pack: PackContext, finance_result: Any = None) -> list[GapTile]:
+def three_gap_tiles(
+    pack: PackContext, finance_result: FinanceResult | None = None
+) -> list[GapTile]:
     """The three tiles: health and care count comparisons with England; finance shows the
-    model's do-nothing gap in the final year when the finance model ran, else its indicators."""
+    model's do-nothing gap in the final year when the finance model ran (``finance_result`` not
+    None), else its indicators."""
     tiles = [
         comparison_tile("Health and wellbeing gap", pack.store, pack.area_code,
                         pack.indicators("health")),
         comparison_tile("Care and quality gap", pack.store, pack.area_code,
                         pack.indicators("care")),
     ]
-    gap = getattr(finance_result, "do_nothing_gap_gbp_m", None)
-    if isinstance(gap, (int, float)) and not narrative.is_missing(gap):
-        per_head = float(getattr(finance_result, "do_nothing_gap_per_head", float("nan")))
+    gap = finance_result.do_nothing_gap_gbp_m if finance_result is not None else None
+    if gap is not None and not narrative.is_missing(gap):
+        per_head = finance_result.do_nothing_gap_per_head
         word = "gap" if gap >= 0 else "surplus"
         year = str(finance_result.projection["year"].iloc[-1])
         tiles.append(GapTile(
@@ -224,7 +224,7 @@ def indicator_rows(
     store: pd.DataFrame,
     area_code: str,
     indicators: Iterable[str],
-    catalog: Any = None,
+    catalog: Catalog | None = None,
 ) -> list[dict[str, str]]:
     """Table rows for the latest value of each indicator for one area, in the order given.
 
@@ -319,8 +319,8 @@ def standards_not_supplied(pack: PackContext, gap: str) -> Markup:
     blocks = []
     for record in status.to_dict("records"):
         entry = pack.catalog.indicators[record["indicator"]]
-        label = str(getattr(entry, "target_label", "") or "")
-        title = f"{entry.name} ({label})" if label else str(entry.name)
+        label = entry.target_label
+        title = f"{entry.name} ({label})" if label else entry.name
         suppressed = record["status"] == metrics.STATUS_SUPPRESSED
         blocks.append(not_supplied(title, narrative.SUPPRESSED if suppressed
                                    else narrative.NOT_SUPPLIED))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -21,21 +21,21 @@ from stp_analytics.data.files import atomic_path, sha256_file
 from stp_analytics.errors import DataValidationError
 from stp_analytics.schema import STORE_COLUMNS
 
+if TYPE_CHECKING:
+    from stp_analytics.data.catalog import Catalog
+
 # Modules whose code changes the store's numbers (hashed with the version).
 COMPUTING_MODULES = ("metrics", "methods", "data", "schema.py")
 HASH_LENGTH = 16
 
 
-def _source_files(catalog: Any) -> list[Path]:
+def _source_files(catalog: Catalog) -> list[Path]:
     """Every data file the catalogue reads (falls back to the whole sources folder)."""
     files: set[Path] = set()
-    for source in getattr(catalog, "sources", {}).values():
-        per_file = getattr(source, "per_file", None)
-        for item in per_file() if callable(per_file) else [source]:
-            path = getattr(item, "path", None)
-            path = path() if callable(path) else path
-            if path is not None and Path(path).is_file():
-                files.add(Path(path))
+    for source in catalog.sources.values():
+        for item in source.per_file():
+            if item.path.is_file():
+                files.add(item.path)
     if not files:
         files = {p for p in paths.sources_dir().glob("*") if p.is_file()}
     return sorted(files)
@@ -61,7 +61,7 @@ def store_hash(
         hashed = pd.util.hash_pandas_object(observations, index=False)
         digest.update(hashed.to_numpy().tobytes())
     digest.update(f"stp_analytics {stp_analytics.__version__}\narea_set {area_set}\n".encode())
-    catalog_path = getattr(catalog, "path", None) or paths.default_catalog_path()
+    catalog_path = catalog.path or paths.default_catalog_path()
     root = paths.project_root()
     areas = sorted(p for p in (paths.data_catalog_dir() / "areas").rglob("*") if p.is_file())
     for path in [Path(catalog_path), *_source_files(catalog), *areas, *_code_files()]:

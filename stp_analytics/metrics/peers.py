@@ -10,28 +10,33 @@ and only where the area's CI excludes the peer best-5 mean (:func:`methods.compa
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from stp_analytics import methods
 
+if TYPE_CHECKING:
+    from stp_analytics.data.catalog import PeerVariable
+
 N_PEERS = 10
 N_BEST = 5
 PEER_COLUMNS = ["area_code", "peer_code", "peer_rank", "distance"]
 
 
-def peer_variable_table(rows: pd.DataFrame, peer_variables: list[Any]) -> pd.DataFrame:
+def peer_variable_table(
+    rows: pd.DataFrame, peer_variables: list[PeerVariable]
+) -> pd.DataFrame:
     """Area x variable values of the peer variables (log-transformed where asked)."""
     areas = rows.loc[rows["area_role"].eq("area")]
     columns = {}
     for variable in peer_variables:
         pick = areas.loc[areas["indicator"].eq(variable.indicator)
                          & areas["period"].eq(str(variable.period))
-                         & areas["sex"].eq(getattr(variable, "sex", "Persons"))]
+                         & areas["sex"].eq(variable.sex)]
         values = pick.drop_duplicates("area_code").set_index("area_code")["value"]
-        if getattr(variable, "transform", "none") == "log":
+        if variable.transform == "log":
             values = np.log(values.where(values > 0))
         columns[variable.indicator] = values
     table = pd.DataFrame(columns).reindex(sorted(areas["area_code"].unique()))
@@ -39,7 +44,9 @@ def peer_variable_table(rows: pd.DataFrame, peer_variables: list[Any]) -> pd.Dat
     return table
 
 
-def peer_groups(rows: pd.DataFrame, peer_variables: list[Any], n: int = N_PEERS) -> pd.DataFrame:
+def peer_groups(
+    rows: pd.DataFrame, peer_variables: list[PeerVariable], n: int = N_PEERS
+) -> pd.DataFrame:
     """DataFrame[area_code, peer_code, peer_rank, distance]: each area's n nearest areas.
 
     Areas missing a peer variable get no peers; with fewer than n + 1 complete areas every

@@ -6,12 +6,15 @@ of failing when the catalogue lists it but the store has no usable value for the
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from stp_analytics import schema
 from stp_analytics.errors import UnknownAreaError
+
+if TYPE_CHECKING:
+    from stp_analytics.data.catalog import Catalog
 
 #: an indicator's status for one area (:func:`indicator_status`), as a pack names it
 STATUS_OK = schema.STATUS_OK
@@ -75,7 +78,7 @@ def england_row(
     return None if rows.empty else rows.iloc[-1]
 
 
-def indicator_status(store: pd.DataFrame, catalog: Any, area_code: str) -> pd.DataFrame:
+def indicator_status(store: pd.DataFrame, catalog: Catalog, area_code: str) -> pd.DataFrame:
     """Per catalogue indicator (catalogue order): status, latest period and a reason.
 
     status is "ok", "data not supplied" (no default source, or no rows for this area) or
@@ -88,8 +91,7 @@ def indicator_status(store: pd.DataFrame, catalog: Any, area_code: str) -> pd.Da
         mine = rows.loc[rows["indicator"].eq(indicator_id)]
         persons = mine.loc[mine["sex"].eq("Persons")]
         mine = persons if len(persons) else mine
-        has_source = getattr(indicator, "has_data", True)
-        if not has_source:
+        if not indicator.has_data:
             status, period, reason = STATUS_NOT_SUPPLIED, "", "no default data source"
         elif mine.empty:
             status, period, reason = STATUS_NOT_SUPPLIED, "", "no data for this area"
@@ -102,6 +104,6 @@ def indicator_status(store: pd.DataFrame, catalog: Any, area_code: str) -> pd.Da
                 status, reason = STATUS_SUPPRESSED, row["note"]
             else:
                 status, reason = STATUS_NOT_SUPPLIED, row["note"] or "no value for this area"
-        records.append({"indicator": indicator_id, "name": getattr(indicator, "name", indicator_id),
+        records.append({"indicator": indicator_id, "name": indicator.name,
                         "status": status, "period": period, "reason": reason})
     return pd.DataFrame(records, columns=["indicator", "name", "status", "period", "reason"])

@@ -1,17 +1,20 @@
 """Catalogue indicators as one table of the fields the metric store uses.
 
-Reads :class:`stp_analytics.data.catalog.Indicator` objects (or any object with the same attributes)
-into a DataFrame with one row per indicator, so the store can merge metadata onto observations
-instead of looping over indicators.
+Reads the :class:`stp_analytics.data.catalog.Indicator` entries of a catalogue into a DataFrame
+with one row per indicator, so the store can merge metadata onto observations instead of looping
+over indicators.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from stp_analytics.errors import CatalogError
+
+if TYPE_CHECKING:
+    from stp_analytics.data.catalog import Catalog
 
 SPEC_COLUMNS = (
     "indicator", "name", "statistic", "multiplier", "geography", "aggregation", "frequency",
@@ -21,50 +24,25 @@ STATISTICS = ("proportion", "rate", "published", "count", "mean")
 AGGREGATIONS = ("sum_counts", "population_weighted_mean", "sum")
 
 
-def _first(obj: Any, names: tuple[str, ...], default: Any = None) -> Any:
-    for name in names:
-        if isinstance(obj, dict) and name in obj:
-            return obj[name]
-        if hasattr(obj, name):
-            return getattr(obj, name)
-    return default
-
-
-def _comparison(ind: Any) -> tuple[str, float]:
-    """(method, confidence) from the indicator's comparison settings."""
-    comparison = _first(ind, ("comparison",))
-    method = _first(ind, ("comparison_method", "method"))
-    confidence = _first(ind, ("confidence", "comparison_confidence"))
-    if comparison is not None and not isinstance(comparison, str):
-        method = method or _first(comparison, ("method",))
-        confidence = confidence or _first(comparison, ("confidence",))
-    elif isinstance(comparison, str):
-        method = method or comparison
-    return str(method or "single"), float(confidence or 0.95)
-
-
-def indicator_specs(catalog: Any) -> pd.DataFrame:
+def indicator_specs(catalog: Catalog) -> pd.DataFrame:
     """One row per catalogue indicator with the fields in ``SPEC_COLUMNS``, in catalogue order.
 
     Raises CatalogError naming the indicator when its statistic or aggregation is unknown.
     """
     rows = []
-    for key, ind in catalog.indicators.items():
-        method, confidence = _comparison(ind)
-        target = _first(ind, ("target",))
-        target = _first(target, ("value",), target) if target is not None else None
+    for ind in catalog.indicators.values():
         row = {
-            "indicator": str(_first(ind, ("id",), key)),
-            "name": str(_first(ind, ("name", "title"), key)),
-            "statistic": str(_first(ind, ("statistic",), "published")),
-            "multiplier": float(_first(ind, ("multiplier",), 1) or 1),
-            "geography": str(_first(ind, ("geography", "area_type"), "")),
-            "aggregation": str(_first(ind, ("aggregation",), "population_weighted_mean")),
-            "frequency": str(_first(ind, ("frequency",), "annual")),
-            "polarity": str(_first(ind, ("polarity",), "none") or "none"),
-            "comparison_method": method,
-            "confidence": confidence,
-            "target": float(target) if target is not None else float("nan"),
+            "indicator": ind.id,
+            "name": ind.name,
+            "statistic": ind.statistic,
+            "multiplier": float(ind.multiplier or 1),
+            "geography": ind.geography,
+            "aggregation": ind.aggregation,
+            "frequency": ind.frequency,
+            "polarity": ind.polarity or "none",
+            "comparison_method": ind.method,
+            "confidence": float(ind.confidence),
+            "target": float(ind.target) if ind.target is not None else float("nan"),
         }
         if row["statistic"] not in STATISTICS:
             raise CatalogError(

@@ -94,7 +94,7 @@ def build_store(
     rows = add_quintiles_and_ranks(rows)
     rows = add_latest(rows)
     rows = add_target_gap(rows)
-    rows = add_peers(rows, peer_groups(rows, list(getattr(catalog, "peer_variables", []) or [])))
+    rows = add_peers(rows, peer_groups(rows, list(catalog.peer_variables)))
     rows = add_spc(rows)
     return _finalise(rows.assign(area_set=geo.name))
 

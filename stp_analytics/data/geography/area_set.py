@@ -15,20 +15,18 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from stp_analytics.data.geography import sources
-from stp_analytics.errors import CatalogError, DataValidationError, ParameterError
+from stp_analytics.data.geography.area_set_schema import PART_TYPES, read_area_set_definition
+from stp_analytics.errors import DataValidationError, ParameterError
 from stp_analytics.paths import data_catalog_dir
 
-PART_TYPES: tuple[str, ...] = ("practice", "ccg", "lad", "utla", "trust", "lsoa", "sicbl")
 DEFAULT_PRACTICE_YEAR = "2017/18"
 AREA_FILE_COLUMNS = ("area_code", "area_name", "region_code", "region_name")
 #: optional column of the areas file, kept when present (e.g. the ICB ODS code QOP)
 OPTIONAL_AREA_COLUMNS = ("area_ods_code",)
 LOOKUP_COLUMNS = ("part_code", "part_name", "area_code", "share")
 AREA_COLUMNS = (*AREA_FILE_COLUMNS, "registered_population")
-REQUIRED_KEYS = ("label", "label_plural", "area_type", "description", "areas")
 SHARE_TOLERANCE = 1e-9
 
 
@@ -205,34 +203,8 @@ def _registered_population(area_set: AreaSet) -> pd.Series:
 
 
 def _read_definition(path: Path) -> dict:
-    """Parse and check an area-set YAML file (safe_load)."""
-    try:
-        definition = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise CatalogError(f"{path}: not valid YAML: {error}") from error
-    if not isinstance(definition, dict):
-        raise CatalogError(f"{path}: expected a mapping of keys to values")
-    missing = [key for key in REQUIRED_KEYS if not definition.get(key)]
-    if missing:
-        raise CatalogError(f"{path}: missing key(s) {', '.join(missing)}")
-    parts = definition.get("parts") or {}
-    unknown = [kind for kind in parts if kind not in PART_TYPES]
-    if unknown:
-        raise CatalogError(
-            f"{path}: unknown part type(s) {', '.join(unknown)}; expected {', '.join(PART_TYPES)}"
-        )
-    compose = definition.get("compose")
-    if compose is not None and (
-        not isinstance(compose, dict)
-        or set(compose) != {"base", "via"}
-        or compose["via"] not in parts
-    ):
-        raise CatalogError(
-            f"{path}: 'compose' must be {{base: <area set>, via: <part type listed in parts>}}"
-        )
-    if "practice" not in parts and compose is None:
-        raise CatalogError(f"{path}: a practice lookup is needed for the registered population")
-    return definition
+    """Parse and check an area-set YAML file (the schema in :mod:`.area_set_schema`)."""
+    return read_area_set_definition(path)
 
 
 @lru_cache(maxsize=16)

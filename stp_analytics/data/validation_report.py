@@ -1,0 +1,101 @@
+"""``stp-packs validate``: every source of a catalogue loaded and checked, in one report.
+
+:func:`validate_catalog` loads every source of a catalogue (:mod:`stp_analytics.data.catalog`)
+and collects errors, warnings and set-aside counts in a :class:`ValidationReport` instead of
+stopping at the first error.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from stp_analytics.data.catalog import Catalog, load_catalog
+from stp_analytics.data.validation import known_area_codes_or_none
+from stp_analytics.errors import StpPacksError
+
+
+@dataclass
+class ValidationReport:
+    """What ``stp-packs validate`` found: errors, warnings and rows set aside per source."""
+
+    catalog_path: Path
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    loaded: dict[str, int] = field(default_factory=dict)  # source id -> observation rows
+    set_aside: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # id -> (reason, n)
+    no_default_data: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when there are no errors (warnings allowed)."""
+        return not self.errors
+
+    def format(self) -> str:
+        """A plain-text summary: one block per source, then warnings and errors."""
+        lines = [f"catalogue: {self.catalog_path}"]
+        for source_id in sorted(set(self.loaded) | set(self.set_aside)):
+            aside = self.set_aside.get(source_id, [])
+            total_aside = sum(count for _, count in aside)
+            loaded = self.loaded.get(source_id)
+            state = f"{loaded:,} rows loaded" if loaded is not None else "not loaded"
+            lines.append(f"  {source_id}: {state}, {total_aside:,} rows set aside")
+            for reason, count in aside:
+                lines.append(f"      {count:>8,}  {reason}")
+        if self.no_default_data:
+            lines.append(f"  indicators with no default data (pack shows 'data not supplied'): "
+                         f"{', '.join(self.no_default_data)}")
+        lines += [f"warning: {warning}" for warning in self.warnings]
+        lines += [f"error: {error}" for error in self.errors]
+        verdict = "OK" if self.ok else f"FAILED with {len(self.errors)} error(s)"
+        lines.append(f"validation {verdict}")
+        return "\n".join(lines)
+
+
+def validate_catalog(path: str | os.PathLike[str] | None = None) -> ValidationReport:
+    """Load every source of a catalogue and report errors, warnings and rows set aside.
+
+    Catalogue errors (YAML syntax, unknown polarity, a source id that does not exist) are
+    reported as a single error. Each source is loaded independently, so one broken file does not
+    hide the state of the others.
+    """
+    catalog_path = Path(path) if path is not None else None
+    report = ValidationReport(catalog_path=catalog_path or Path("data_catalog/catalog.yml"))
+    try:
+        catalog = load_catalog(catalog_path)
+    except StpPacksError as error:
+        report.errors.append(str(error))
+        return report
+    report.catalog_path = catalog.path
+    _validate_sources(catalog, report)
+    report.no_default_data = sorted(i.id for i in catalog.indicators.values() if i.source is None)
+    return report
+
+
+def _validate_sources(catalog: Catalog, report: ValidationReport) -> None:
+    if known_area_codes_or_none() is None:
+        report.warnings.append("area codes were not checked: the footprint registry "
+                               "(stp_analytics.data.geography) is not available")
+    used = {i.source for i in catalog.indicators.values() if i.source is not None}
+    for source_id in sorted(catalog.sources):
+        if source_id not in used:
+            report.warnings.append(f"source {source_id!r} is not used by any indicator")
+            continue
+        try:
+            loaded = catalog.load_source(source_id)
+        except StpPacksError as error:
+            report.errors.append(f"source {source_id!r}: {error}")
+            continue
+        report.loaded[source_id] = len(loaded.observations)
+        report.set_aside[source_id] = [
+            (f"{row.reason} [{row.file}{'; e.g. ' + row.examples if row.examples else ''}]",
+             int(row.rows))
+            for row in loaded.set_aside.itertuples()
+        ]
+        present = set(loaded.observations["indicator"])
+        empty = sorted(i.id for i in catalog.indicators.values()
+                       if i.source == source_id and i.id not in present)
+        for indicator_id in empty:
+            report.errors.append(f"indicator {indicator_id!r}: source {source_id!r} gave no rows "
+                                 "(check its 'select' entry)")
