@@ -152,3 +152,20 @@ def test_annex_tables_match_what_the_annex_shows() -> None:
     assert methods.data["methods"].columns[0] == "Indicator"
     assert len(methods.data["methods"]) == len(cells(annex.methods_table(pack))) - 1
     assert list(methods.data["notes"].columns) == ["note"]
+
+
+def test_whole_sections_are_their_parts_in_the_pack_order() -> None:
+    pack = make_pack(care_store())
+    pack.catalog.sources = {}
+    care = sections.care(pack)
+    headings = [piece for piece in care.pieces if piece.startswith("<h3")]
+    assert headings == [str(display.heading("What stands out")),
+                        str(display.heading("Standards with no data supplied"))]
+    assert "RTT 18 weeks" in care._repr_html_()  # a standard without data, named
+    assert set(care.data) == {"parts", "indicators", "status"}
+    health = sections.health(pack)
+    assert [p for p in health.pieces if p.startswith("<h3")][:1] == [
+        str(display.heading("What stands out"))]
+    annex_all = sections.annex(pack, {"footprint": "E54000007"})
+    assert annex_all.pieces[0] == display.heading("Sources")
+    assert annex_all.pieces[-1] == annex.reproducibility(pack, {"footprint": "E54000007"})
