@@ -75,7 +75,8 @@ class Section:
             display.show(piece)
 
     def __repr__(self) -> str:
-        return f"<Section {self.title!r}: {len(self.pieces)} HTML pieces; tables in .data>"
+        count = f"{len(self.pieces)} HTML piece{'' if len(self.pieces) == 1 else 's'}"
+        return f"<Section {self.title!r}: {count}; tables in .data>"
 
     def __add__(self, other: Section) -> Section:
         if not isinstance(other, Section):
