@@ -148,6 +148,8 @@ def small_finance_result(
         area_code="E54000007", area_name=area_name, area_set="stp2017",
         assumptions=resolve_assumptions(None), baseline=pd.Series(dtype="float64"),
         projection=projection, bridge=pd.DataFrame(), sensitivity=pd.DataFrame(),
-        assumptions_table=pd.DataFrame(), caveats=("A caveat.",),
+        assumptions_table=pd.DataFrame({"label": ["Provider efficiency"], "display": ["2%"],
+                                        "source": ["Planning guidance"]}),
+        caveats=("A caveat.",),
         national=pd.DataFrame({"area_code": ["E54000007"], "rank": [1]}), **extra,
     )

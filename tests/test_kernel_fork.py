@@ -26,6 +26,7 @@ print(json.dumps({
     "pid": os.getpid(), "ppid": os.getppid(), "sid": os.getsid(0),
     "tmpdir": tempfile.gettempdir(), "cwd": os.getcwd(),
     "parent_env": os.environ.get("JPY_PARENT_PID"),
+    "build": os.environ.get("STP_PACKS_BUILD"),
     "preloaded": "stp_analytics.charts.spine" in sys.modules,
     "warm": os.environ.get("STP_TEST_WARM_UP", ""),
     "stdin": sys.stdin is None or not os.isatty(0),
@@ -111,7 +112,8 @@ def test_pack_definition_checks_kernel_preload(tmp_path):
 @pytest.mark.parametrize("mode", ["fork", "exec"])
 def test_kernel_is_a_fresh_child_of_the_worker_in_its_own_session(tmp_path, monkeypatch, mode):
     """Both ways of starting: the kernel is the worker's child in a new session, gets the
-    work folder as cwd and TMPDIR and the worker as JPY_PARENT_PID and talks to the worker
+    work folder as cwd and TMPDIR, the worker as JPY_PARENT_PID and STP_PACKS_BUILD=1 (the
+    notebook silences warnings only there), and talks to the worker
     over Unix sockets; only a forked kernel starts with the library already imported (and
     frozen out of the garbage collector); two packs never share a kernel process."""
     monkeypatch.setenv(kernel_fork.START_MODE_VARIABLE, mode)
@@ -125,6 +127,7 @@ def test_kernel_is_a_fresh_child_of_the_worker_in_its_own_session(tmp_path, monk
     for facts in seen:
         assert facts["sid"] == facts["pid"] != facts["ppid"]
         assert facts["parent_env"] == str(facts["ppid"])
+        assert facts["build"] == "1"
         assert facts["cwd"] == facts["tmpdir"]
         assert facts["cwd"].startswith(str(pack_dir)) and ".work" in facts["cwd"]
         assert facts["preloaded"] is (mode == "fork")

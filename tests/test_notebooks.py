@@ -69,9 +69,12 @@ def executed(store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> dict
 
 
 def _html(notebook: nbformat.NotebookNode) -> str:
-    """Every markdown source and HTML/text output, as one string."""
+    """Every markdown source and HTML/text output the pack keeps, as one string (cells tagged
+    remove-cell, the notes for analysts, are left out as the pack leaves them out)."""
     parts = []
     for cell in notebook.cells:
+        if "remove-cell" in cell.metadata.get("tags", []):
+            continue
         if cell.cell_type == "markdown":
             parts.append(cell.source)
         for output in cell.get("outputs", []):
@@ -197,3 +200,34 @@ def test_ccg_area_set_says_ccg(tmp_path: Path) -> None:
     assert "About this CCG" in text and "NHS Airedale, Wharfedale and Craven CCG" in text
     assert re.search(r"ranks (joint )?\d+(st|nd|rd|th) of \d+ CCGs", text)
     assert "of 44 footprints" not in text
+
+
+def test_nbconvert_execute_shows_every_section_with_its_explanation(store_path, tmp_path):
+    """``jupyter nbconvert --to notebook --execute`` as an analyst runs it (default parameters,
+    the cached store): it succeeds, every section heading is there, and every section cell
+    shows HTML after the note that explains it, with no error or warning output."""
+    import subprocess
+    import sys
+
+    output = tmp_path / "x.ipynb"
+    done = subprocess.run(
+        [sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
+         str(NOTEBOOK), "--output", str(output), "--ExecutePreprocessor.timeout=600"],
+        capture_output=True, text=True, timeout=900,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    notebook = nbformat.read(output, as_version=4)
+    headings = [c.source[3:].strip() for c in notebook.cells
+                if c.cell_type == "markdown" and c.source.startswith("## ")]
+    assert tuple(headings) == SECTIONS
+    shown = 0
+    for before, cell in zip(notebook.cells, notebook.cells[1:], strict=False):
+        if cell.cell_type != "code" or "sections." not in cell.source or "import" in cell.source:
+            continue
+        assert before.cell_type == "markdown" and ".data" in before.source, cell.source
+        kinds = [output.output_type for output in cell.outputs]
+        assert "error" not in kinds and not any(
+            o.output_type == "stream" and o.name == "stderr" for o in cell.outputs), cell.source
+        assert any("text/html" in o.get("data", {}) for o in cell.outputs), cell.source
+        shown += 1
+    assert shown >= 20

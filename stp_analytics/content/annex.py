@@ -34,8 +34,20 @@ def _period_ranges(rows: pd.DataFrame) -> dict[str, str]:
     return ranges
 
 
+SOURCE_COLUMNS = (("source", "Publisher"), ("period", "Period"), ("indicators", "Indicators"),
+                  ("periods", "Periods in this pack"), ("licence", "Licence"), ("file", "File"))
+METHOD_COLUMNS = (("indicator", "Indicator"), ("statistic", "Statistic"),
+                  ("aggregation", "Aggregation to the area"), ("method", "Interval method"),
+                  ("confidence", "Confidence"), ("comparison", "Comparison with England"))
+
+
 def sources_table(pack: PackContext) -> Markup:
     """Every source behind an indicator in the store: publisher, period, licence, file."""
+    return indicator_table(sources_rows(pack), SOURCE_COLUMNS, caption="Sources")
+
+
+def sources_rows(pack: PackContext) -> list[dict[str, Any]]:
+    """The rows of :func:`sources_table` (keys: the first items of :data:`SOURCE_COLUMNS`)."""
     used = set(pack.store["indicator"].unique())
     source_ids = sorted({
         str(entry.source) for key, entry in pack.catalog.indicators.items()
@@ -57,13 +69,16 @@ def sources_table(pack: PackContext) -> Markup:
             "licence": source.licence,
             "file": source.file or ", ".join(source.files),
         })
-    columns = (("source", "Publisher"), ("period", "Period"), ("indicators", "Indicators"),
-               ("periods", "Periods in this pack"), ("licence", "Licence"), ("file", "File"))
-    return indicator_table(rows, columns, caption="Sources")
+    return rows
 
 
 def methods_table(pack: PackContext) -> Markup:
     """How each indicator's value, interval and comparison were computed (from the store)."""
+    return indicator_table(methods_rows(pack), METHOD_COLUMNS, caption="Methods")
+
+
+def methods_rows(pack: PackContext) -> list[dict[str, Any]]:
+    """The rows of :func:`methods_table` (keys: the first items of :data:`METHOD_COLUMNS`)."""
     area = pack.store[(pack.store["area_role"] == "area") & (pack.store["area_code"] ==
                                                                pack.area_code)]
     rows = []
@@ -80,14 +95,17 @@ def methods_table(pack: PackContext) -> Markup:
             "confidence": levels,
             "comparison": entry.method if entry is not None else "",
         })
-    columns = (("indicator", "Indicator"), ("statistic", "Statistic"),
-               ("aggregation", "Aggregation to the area"), ("method", "Interval method"),
-               ("confidence", "Confidence"), ("comparison", "Comparison with England"))
-    return indicator_table(rows, columns, caption="Methods")
+    return rows
 
 
 def data_quality_notes(pack: PackContext) -> Markup:
     """Suppressed values, approximations, name-matched files and split districts for the area."""
+    notes = quality_notes(pack)
+    return bullet_list(notes) if notes else paragraph("No data-quality notes for this area.")
+
+
+def quality_notes(pack: PackContext) -> list[str]:
+    """The sentences of :func:`data_quality_notes`, in the order shown."""
     store = pack.store
     mine = store[(store["area_code"] == pack.area_code)
                  | ((store["area_role"] == "part") & (store["parent_code"] == pack.area_code))]
@@ -122,11 +140,16 @@ def data_quality_notes(pack: PackContext) -> Markup:
             f"Districts split between {pack.label_plural}, apportioned by their share of "
             f"population: {'; '.join(split)}."
         )
-    return bullet_list(notes) if notes else paragraph("No data-quality notes for this area.")
+    return notes
 
 
 def reproducibility(pack: PackContext, parameters: Mapping[str, Any]) -> Markup:
     """Package version, SHA-256 of each data file and the parameters used (no timestamps)."""
+    return key_value_table(reproducibility_values(pack, parameters), caption="Reproducibility")
+
+
+def reproducibility_values(pack: PackContext, parameters: Mapping[str, Any]) -> dict[str, Any]:
+    """The items of :func:`reproducibility`, in the order shown."""
     import stp_analytics
     from stp_analytics import metrics
     from stp_analytics.data.files import sha256_file
@@ -144,4 +167,4 @@ def reproducibility(pack: PackContext, parameters: Mapping[str, Any]) -> Markup:
         if path.is_file():
             values[f"sha256 {path.name}"] = sha256_file(path)[:16]
     values.update({f"parameter {k}": repr(v) for k, v in parameters.items()})
-    return key_value_table(values, caption="Reproducibility")
+    return values

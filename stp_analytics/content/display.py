@@ -11,6 +11,7 @@ raises because data are missing: it returns a "data not supplied" block instead.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,8 @@ from stp_analytics.errors import StpPacksError
 
 LOGGER = logging.getLogger(__name__)
 NOTEBOOK_LOG = "stp-packs-notebook.log"
+#: set to "1" by the build in every pack kernel's environment: warnings are silenced only there
+BUILD_VARIABLE = "STP_PACKS_BUILD"
 NOT_AVAILABLE = "not yet available for this area"
 
 TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -210,19 +213,38 @@ def chart_html(chart: Any, *, title: str = "Chart") -> Markup:
     return Markup(f'<figure class="stp-chart">{chart.img_html()}</figure>')
 
 
-def quiet_notebook(log_dir: str | None = None) -> str:
-    """Send the pack's log and warnings to ``<log_dir>/stp-packs-notebook.log``, not the pack.
+def in_build() -> bool:
+    """True in a pack kernel started by ``stp-packs build`` (it sets :data:`BUILD_VARIABLE`)."""
+    return os.environ.get(BUILD_VARIABLE, "") == "1"
 
-    ``log_dir`` defaults to the temp folder, which a build points at the pack's own work folder
-    (so a build writes nothing outside its output directory). Returns the log file's path.
+
+def quiet_notebook(log_dir: str | None = None) -> str:
+    """Send the library's log to ``<log_dir>/stp-packs-notebook.log``, not the notebook.
+
+    In a build (:func:`in_build`) the whole kernel is the pack's: its log and every warning go to
+    the file, so nothing but the pack reaches the HTML. In an analyst's session only the
+    ``stp_analytics`` logger gets the file (added once); the warning filters and the root logger
+    are left as the analyst has them. ``log_dir`` defaults to the temp folder, which a build
+    points at the pack's own work folder (so a build writes nothing outside its output
+    directory). Returns the log file's path.
     """
     import tempfile
     import warnings
     from pathlib import Path
 
     path = Path(log_dir or tempfile.gettempdir()) / NOTEBOOK_LOG
-    warnings.filterwarnings("ignore")
-    logging.basicConfig(filename=path, level=logging.INFO, force=True)
+    if in_build():
+        warnings.filterwarnings("ignore")
+        logging.basicConfig(filename=path, level=logging.INFO, force=True)
+        return str(path)
+    library = logging.getLogger("stp_analytics")
+    target = os.path.abspath(path)
+    if not any(getattr(handler, "baseFilename", None) == target for handler in library.handlers):
+        handler = logging.FileHandler(path)
+        handler.setFormatter(logging.Formatter(logging.BASIC_FORMAT))
+        library.addHandler(handler)
+    if library.level == logging.NOTSET or library.level > logging.INFO:
+        library.setLevel(logging.INFO)
     return str(path)
 
 

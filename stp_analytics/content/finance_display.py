@@ -226,11 +226,21 @@ def activity_section(
     """:func:`activity_html` for a pack (a :class:`stp_analytics.content.pack_content.PackContext`):
     indicators from the pack definition's finance section (default A&E attendances and
     emergency admissions), moderation from the ``demand_moderation`` finance assumption."""
+    table, moderation, indicators = activity_data(pack, assumptions)
+    return activity_html(table, pack.catalog, pack.area_code, moderation, label=pack.label,
+                         indicators=indicators)
+
+
+def activity_data(
+    pack: Any, assumptions: Mapping[str, object] | None = None
+) -> tuple[pd.DataFrame, float, tuple[str, ...]]:
+    """What :func:`activity_section` shows: the area's and England's activity table
+    (:func:`stp_analytics.finance.activity.area_activity`), the moderation ambition and the
+    indicators."""
     from stp_analytics.finance import resolve_assumptions
 
     moderation = resolve_assumptions(assumptions).demand_moderation
     indicators = pack.section("finance").activity or activity_model.ACTIVITY_INDICATORS
     table = activity_model.area_activity(pack.store, pack.area_code, pack.area_set.name,
                                          indicators, moderation)
-    return activity_html(table, pack.catalog, pack.area_code, moderation, label=pack.label,
-                         indicators=indicators)
+    return table, moderation, indicators

@@ -31,10 +31,15 @@ INDICATOR_CHARTS: dict[str, tuple[str, str]] = {
 }
 
 
+def chart_data(pack: PackContext, kind: str, indicator: str) -> Any:
+    """The data one indicator's chart of ``kind`` draws (the chart module's ``prepare_*``)."""
+    prepare = getattr(charts, INDICATOR_CHARTS[kind][0])
+    return prepare(pack.store, area_code=pack.area_code, indicator=indicator,
+                   indicator_info=pack.catalog)
+
+
 def _draw(pack: PackContext, kind: str, indicator: str) -> Any:
-    prepare, plot = (getattr(charts, name) for name in INDICATOR_CHARTS[kind])
-    return plot(prepare(pack.store, area_code=pack.area_code, indicator=indicator,
-                        indicator_info=pack.catalog))
+    return getattr(charts, INDICATOR_CHARTS[kind][1])(chart_data(pack, kind, indicator))
 
 
 def indicator_chart(pack: PackContext, kind: str, indicator: str) -> Markup:
@@ -54,12 +59,17 @@ def indicator_charts(pack: PackContext, section: str, kind: str) -> list[Markup]
     return [indicator_chart(pack, kind, indicator) for indicator in indicators]
 
 
-def spine_chart(pack: PackContext, section: str = "health") -> Markup:
-    """The spine chart of a gap's indicators with data, less the section's ``not_in_spine``."""
+def spine_data(pack: PackContext, section: str = "health") -> Any:
+    """What the spine chart draws: a gap's indicators with data, less ``not_in_spine``."""
     excluded = set(pack.section(section).not_in_spine)
     indicators = with_data(pack, [i for i in pack.indicators(section) if i not in excluded])
-    return try_chart("Spine chart", lambda: charts.plot_spine(charts.prepare_spine_data(
-        pack.store, pack.area_code, indicators=indicators, indicator_info=pack.catalog)))
+    return charts.prepare_spine_data(pack.store, pack.area_code, indicators=indicators,
+                                     indicator_info=pack.catalog)
+
+
+def spine_chart(pack: PackContext, section: str = "health") -> Markup:
+    """The spine chart of a gap's indicators with data, less the section's ``not_in_spine``."""
+    return try_chart("Spine chart", lambda: charts.plot_spine(spine_data(pack, section)))
 
 
 def bridge_chart(pack: PackContext, finance_result: FinanceResult | None) -> Markup:

@@ -39,6 +39,7 @@ import zmq.asyncio
 from jupyter_client.asynchronous import AsyncKernelClient
 
 from stp_analytics.build.kernels import fork as kernel_fork
+from stp_analytics.content.display import BUILD_VARIABLE
 
 #: how long to wait for a request's ``idle`` status on IOPub before asking again (as long as
 #: jupyter_client waits for IOPub to connect)
@@ -175,7 +176,9 @@ def kernel_manager_class(work_dir: Path, standby: kernel_fork.StandbyKernel | No
                          sockets: str | None = None) -> type:
     """A kernel manager whose kernel gets ``TMPDIR=<work_dir>``: a notebook that writes
     "temporary" files writes them inside the output folder (the work folder is removed after
-    the run). Set on the kernel's own environment, so it is safe in threaded dask workers.
+    the run); and ``STP_PACKS_BUILD=1`` (:data:`~stp_analytics.content.display.BUILD_VARIABLE`):
+    the notebook silences warnings only where it is set. Both are set on the kernel's own
+    environment, so it is safe in threaded dask workers.
     With a ``standby`` (see :mod:`stp_analytics.build.kernels.fork`), that forked child becomes the
     kernel instead of a new process. With ``sockets`` (a path prefix from
     :func:`socket_folder`), kernel and client talk over Unix sockets in that private folder
@@ -208,7 +211,8 @@ def kernel_manager_class(work_dir: Path, standby: kernel_fork.StandbyKernel | No
             return quick_reconnect_context()
 
         async def _async_launch_kernel(self, kernel_cmd, **kw):
-            kw["env"] = {**(kw.get("env") or os.environ), "TMPDIR": str(work_dir)}
+            kw["env"] = {**(kw.get("env") or os.environ), "TMPDIR": str(work_dir),
+                         BUILD_VARIABLE: "1"}
             provisioner = self.provisioner
             if (standby is None or not standby.accepts(kernel_cmd)
                     or not isinstance(provisioner, LocalProvisioner)):

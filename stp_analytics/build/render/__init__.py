@@ -9,6 +9,7 @@ they are), ``index`` (the national overview page).
 
 from stp_analytics.build.render.contents import CONTENTS_MARKER, add_contents
 from stp_analytics.build.render.html import (
+    REMOVE_CELL_TAGS,
     PageContext,
     pack_css,
     render_html,
@@ -22,7 +23,8 @@ from stp_analytics.build.render.sanitise import external_resources, sanitize_htm
 from stp_analytics.content.index_page import league_heatmap
 
 __all__ = [
-    "CONTENTS_MARKER", "FONT_TIMESTAMP", "PageContext", "add_contents", "external_resources",
-    "fixed_font_timestamp", "league_heatmap", "pack_css", "render_html", "render_index",
-    "render_pdf", "sanitize_html", "sentence_case", "templates_dir", "templates_hash",
+    "CONTENTS_MARKER", "FONT_TIMESTAMP", "REMOVE_CELL_TAGS", "PageContext", "add_contents",
+    "external_resources", "fixed_font_timestamp", "league_heatmap", "pack_css", "render_html",
+    "render_index", "render_pdf", "sanitize_html", "sentence_case", "templates_dir",
+    "templates_hash",
 ]
