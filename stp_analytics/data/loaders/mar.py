@@ -1,0 +1,214 @@
+"""NHS England Monthly Activity Return (MAR) by commissioner: emergency admissions, GP referrals.
+
+File: the ``Commissioner`` sheets of the monthly MAR workbooks stacked (psychty/Unplanned_admissions
+compilation), one row per month x commissioner: ``month`` (YYYY-MM), ``fin_year``, ``org_code``
+(CCG ODS code; ``ENG`` England; ``X24`` NHS England direct commissioning) and one column per
+measure. Each indicator selects ``column`` (the measure's published name).
+
+Quirks handled (each is counted by ``stp-packs validate``):
+
+* the financial year is derived from the month; the June 2017 file's year column is wrong
+  (2017-19, 2017-20, ...): rows whose ``fin_year`` disagrees are repaired and carry a note;
+* 2015-16 and 2016-17 use April 2016 CCGs: each is apportioned to the 2017 footprints by the
+  population share of its LSOAs (ONS LSOA11 -> CCG16 lookup; LSOA population = its April 2017
+  district's ONS mid-2016 population shared equally by the district's LSOAs), e.g. Cumbria CCG of
+  2016 (South Cumbria moved to Morecambe Bay in April 2017), Manchester's three CCGs;
+* from April 2018 merged CCGs (``successors_file``: a hand-transcribed table of the 2018 and 2019
+  mergers) take the footprint of the CCGs they replaced (each merger lies in one footprint);
+* ``X24`` (NHS England direct commissioning) has no footprint: set aside, but in England's row.
+
+Values are counts per footprint and month; ``per_1000: true`` divides by the registered
+population (QOF TOTAL list size of the footprint's practices: 2016-17 for months before April
+2017, 2017-18 after, with a note from April 2018 on).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from stp_analytics.data.loaders import register_loader
+from stp_analytics.data.loaders.common import (
+    check_not_negative,
+    check_unique,
+    file_label,
+    observations_frame,
+    read_csv_checked,
+    require_options,
+    set_aside_where,
+    to_number,
+)
+from stp_analytics.errors import CatalogError, DataValidationError
+
+ENGLAND_CODE = "E92000001"
+SOURCE_ENGLAND = "ENG"
+DIRECT = "X24"
+COLUMNS = ("month", "fin_year", "org_code")
+SUCCESSOR_COLUMNS = ("new_code", "new_name", "first_month", "old_code", "old_name")
+CCG17_FIRST_MONTH = "2017-04"
+REPAIR_NOTE = ("financial year derived from the month: the June 2017 file's year column is wrong "
+               "in the source (2017-19, 2017-20, ...)")
+SPLIT_NOTE = ("April 2016 CCGs mapped to the 2017 footprints (split CCGs apportioned by LSOA "
+              "population share)")
+LIST_NOTE = "population: QOF 2017/18 list sizes (latest vendored)"
+
+
+def financial_year_of(month: pd.Series) -> pd.Series:
+    """'2017-06' -> '2017-18'; January-March belong to the year that began the April before."""
+    year = month.str[:4].astype(int) - (month.str[5:7].astype(int) < 4)
+    return year.astype(str) + "-" + ((year + 1) % 100).astype(str).str.zfill(2)
+
+
+def repaired_years(table: pd.DataFrame) -> pd.Series:
+    """True where the file's fin_year is not the financial year of its month (the June 2017
+    quirk); the loader repairs those rows and notes it."""
+    return table["fin_year"].str.strip() != financial_year_of(table["month"])
+
+
+@register_loader("mar_commissioner")
+def load_mar(path: Path, source, indicators: list) -> pd.DataFrame:
+    """Monthly MAR counts (and per 1,000 registered) per 2017 footprint and England."""
+    require_options(source.options, ["successors_file"], source.id)
+    wanted = [str(i.select.get("column", "")) for i in indicators]
+    table = read_csv_checked(path, [*COLUMNS, *sorted(set(wanted))])
+    table["month"] = table["month"].str.strip()
+    table["org_code"] = table["org_code"].str.strip()
+    bad = ~table["month"].str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])")
+    if bad.any():
+        first = table[bad].iloc[0]
+        raise DataValidationError(f"month {first['month']!r} is not YYYY-MM", file=file_label(
+            path), row=int(first["source_row"]), column="month")
+    check_unique(table, ["month", "org_code"], path, column="org_code")
+    repaired = repaired_years(table)
+    lookup = _code_lookup(source.resolve(str(source.options["successors_file"])))
+    frames = []
+    for indicator, column in zip(indicators, wanted, strict=True):
+        if not column:
+            raise CatalogError(f"indicator {indicator.id!r}: select needs 'column' (a MAR "
+                               "measure such as 'Total Non-elective G&A Admissions (FFCEs)')")
+        counts = to_number(table, column, path)
+        check_not_negative(table, counts, column, path)
+        frames.append(_indicator_rows(table, counts, repaired, lookup, indicator, path))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _indicator_rows(table: pd.DataFrame, counts: pd.Series, repaired: pd.Series,
+                    lookup: pd.DataFrame, indicator, path: Path) -> pd.DataFrame:
+    era = np.where(table["month"] < CCG17_FIRST_MONTH, "ccg16", "ccg17")
+    rows = table.assign(count=counts, era=era, repaired=repaired)
+    ccgs = rows[~rows["org_code"].isin([SOURCE_ENGLAND, DIRECT])]
+    joined = ccgs.merge(lookup, on=["era", "org_code"], how="left")
+    unknown = joined["area_code"].isna()
+    if unknown.any():
+        first = joined[unknown].iloc[0]
+        raise DataValidationError(
+            f"unknown commissioner code {first['org_code']!r} in {first['month']} (not an "
+            "April 2016 or 2017 CCG, nor a merged CCG in the successors table)",
+            file=file_label(path), row=int(first["source_row"]), column="org_code")
+    joined["part"] = joined["count"] * joined["share"]
+    grouped = joined.groupby(["area_code", "month"], sort=True)
+    footprints = pd.concat([
+        grouped["part"].sum(min_count=1).rename("count"),
+        grouped["source_row"].min(), grouped["repaired"].any(),
+        grouped["era"].first().eq("ccg16").rename("split")], axis=1).reset_index()
+    footprints["area_type"] = "stp"
+    england = rows[rows["org_code"].eq(SOURCE_ENGLAND)].assign(
+        area_code=ENGLAND_CODE, area_type="england", split=False)
+    direct = rows[rows["org_code"].eq(DIRECT)].assign(area_code=DIRECT, area_type="stp",
+                                                       split=False)
+    keep = ["area_type", "area_code", "month", "count", "source_row", "repaired", "split"]
+    every = pd.concat([footprints[keep], england[keep], direct[keep]], ignore_index=True)
+    note = _with_note(pd.Series("", index=every.index), every["repaired"], REPAIR_NOTE)
+    note = _with_note(note, every["split"], SPLIT_NOTE)
+    denominator: object = np.nan
+    if indicator.select.get("per_1000"):
+        denominator = _registered(every)
+        note = _with_note(note, every["month"] >= "2018-04", LIST_NOTE)
+    frame = observations_frame(
+        indicator=indicator.id, area_type=every["area_type"], area_code=every["area_code"],
+        period=every["month"], numerator=every["count"], denominator=denominator,
+        source_row=every["source_row"], note=note)
+    set_aside_where(frame, frame["area_code"].eq(DIRECT),
+                    "NHS England direct commissioning (X24): no footprint; in England's row")
+    set_aside_where(frame, frame["numerator"].isna(), "no count reported")
+    return frame
+
+
+def _with_note(note: pd.Series, mask: pd.Series, text: str) -> pd.Series:
+    """Append ``text`` to the notes where ``mask`` holds ('; '-joined)."""
+    return note.where(~mask.to_numpy(), (note + "; " + text).str.lstrip("; "))
+
+
+def _registered(rows: pd.DataFrame) -> pd.Series:
+    """Registered population for each row: QOF 2016-17 before April 2017, else QOF 2017-18."""
+    early = rows["month"] < CCG17_FIRST_MONTH
+    population = pd.Series(np.nan, index=rows.index)
+    for year, mask in (("2016/17", early), ("2017/18", ~early)):
+        sizes = _list_sizes(year)
+        population[mask] = rows.loc[mask, "area_code"].map(sizes).to_numpy()
+    return population
+
+
+@lru_cache(maxsize=2)
+def _list_sizes(year: str) -> pd.Series:
+    """QOF TOTAL list size per footprint (QOF's own STP code) and England (every practice)."""
+    from stp_analytics.data.geography.sources import qof_list_sizes, qof_practices
+
+    sizes = qof_list_sizes(year)
+    stp = qof_practices(year).set_index("practice_code")["stp_code"]
+    by_stp = sizes.groupby(sizes.index.map(stp)).sum().astype("float64")
+    by_stp[ENGLAND_CODE] = float(sizes.sum())
+    return by_stp
+
+
+def _code_lookup(successors_path: Path) -> pd.DataFrame:
+    """era, org_code -> area_code, share: CCG16 by LSOA population, CCG17 and successors whole."""
+    from stp_analytics.data.geography.sources import ccg_lookup
+
+    ccg17 = ccg_lookup()
+    whole = pd.DataFrame({"org_code": ccg17["ccg_ods_code"], "area_code": ccg17["stp_code"],
+                          "share": 1.0})
+    successors = read_csv_checked(successors_path, SUCCESSOR_COLUMNS)
+    stp_of = ccg17.set_index("ccg_ods_code")["stp_code"]
+    successors["area_code"] = successors["old_code"].str.strip().map(stp_of)
+    unknown = successors["area_code"].isna()
+    if unknown.any():
+        first = successors[unknown].iloc[0]
+        raise DataValidationError(f"old CCG {first['old_code']!r} is not an April 2017 CCG",
+                                  file=file_label(successors_path),
+                                  row=int(first["source_row"]), column="old_code")
+    spread = successors.groupby("new_code")["area_code"].nunique()
+    if (spread > 1).any():
+        raise DataValidationError(f"merged CCG {spread[spread > 1].index[0]!r} spans more than "
+                                  "one footprint", file=file_label(successors_path),
+                                  column="old_code")
+    merged = successors.drop_duplicates("new_code").rename(columns={"new_code": "org_code"})
+    ccg17_era = pd.concat([whole, merged.loc[:, ["org_code", "area_code"]].assign(share=1.0)],
+                          ignore_index=True).assign(era="ccg17")
+    return pd.concat([ccg16_shares().assign(era="ccg16"), ccg17_era], ignore_index=True)
+
+
+@lru_cache(maxsize=1)
+def ccg16_shares() -> pd.DataFrame:
+    """April 2016 CCG (ODS code) -> 2017 footprint with the population share of its LSOAs.
+
+    LSOA population: its April 2017 district's ONS mid-2016 population over the district's
+    LSOAs (no LSOA populations are vendored). Shares of one CCG sum to 1.
+    """
+    from stp_analytics.data.geography.population import lad_population
+    from stp_analytics.data.geography.sources import lsoa_lookup
+    from stp_analytics.paths import sources_dir
+
+    lsoas = lsoa_lookup().loc[:, ["lsoa_code", "stp_code", "lad_code"]]
+    ccg16 = pd.read_csv(sources_dir() / "ONS_LSOA11_CCG16_LAD16_lookup_April2016.csv.gz",
+                        usecols=["LSOA11CD", "CCG16CDH"], dtype=str)
+    lsoas = lsoas.merge(ccg16.rename(columns={"LSOA11CD": "lsoa_code", "CCG16CDH": "org_code"}),
+                        on="lsoa_code", validate="one_to_one")
+    per_lsoa = lad_population(2016) / lsoas.groupby("lad_code").size()
+    lsoas["people"] = lsoas["lad_code"].map(per_lsoa)
+    people = lsoas.groupby(["org_code", "stp_code"], sort=True)["people"].sum()
+    share = (people / people.groupby(level="org_code").transform("sum")).rename("share")
+    return share.reset_index().rename(columns={"stp_code": "area_code"})
