@@ -238,7 +238,7 @@ def test_full_default_observations_have_the_contract_dtypes(catalog):
     for column in ("indicator", "area_type", "area_code", "period", "sex"):
         assert obs[column].map(type).eq(str).all()
     assert not obs.duplicated(["indicator", "area_type", "area_code", "period", "sex"]).any()
-    assert set(obs["area_type"]) <= {"practice", "ccg", "lad", "utla", "trust", "lsoa", "england"}
+    assert set(obs["area_type"]) <= {"practice", "ccg", "lad", "utla", "trust", "lsoa", "stp", "england"}
 
 
 # ---------------------------------------------------------------- loader-specific checks

@@ -41,6 +41,11 @@ from stp_analytics.data.loaders.common import (
     set_aside_where,
     to_number,
 )
+from stp_analytics.data.loaders.registered import (
+    LIST_NOTE,
+    registered_for_months,
+    uses_latest_list,
+)
 from stp_analytics.errors import CatalogError, DataValidationError
 
 ENGLAND_CODE = "E92000001"
@@ -53,7 +58,6 @@ REPAIR_NOTE = ("financial year derived from the month: the June 2017 file's year
                "in the source (2017-19, 2017-20, ...)")
 SPLIT_NOTE = ("April 2016 CCGs mapped to the 2017 footprints (split CCGs apportioned by LSOA "
               "population share)")
-LIST_NOTE = "population: QOF 2017/18 list sizes (latest vendored)"
 
 
 def financial_year_of(month: pd.Series) -> pd.Series:
@@ -125,8 +129,8 @@ def _indicator_rows(table: pd.DataFrame, counts: pd.Series, repaired: pd.Series,
     note = _with_note(note, every["split"], SPLIT_NOTE)
     denominator: object = np.nan
     if indicator.select.get("per_1000"):
-        denominator = _registered(every)
-        note = _with_note(note, every["month"] >= "2018-04", LIST_NOTE)
+        denominator = registered_for_months(every["area_code"], every["month"])
+        note = _with_note(note, uses_latest_list(every["month"]), LIST_NOTE)
     frame = observations_frame(
         indicator=indicator.id, area_type=every["area_type"], area_code=every["area_code"],
         period=every["month"], numerator=every["count"], denominator=denominator,
@@ -140,28 +144,6 @@ def _indicator_rows(table: pd.DataFrame, counts: pd.Series, repaired: pd.Series,
 def _with_note(note: pd.Series, mask: pd.Series, text: str) -> pd.Series:
     """Append ``text`` to the notes where ``mask`` holds ('; '-joined)."""
     return note.where(~mask.to_numpy(), (note + "; " + text).str.lstrip("; "))
-
-
-def _registered(rows: pd.DataFrame) -> pd.Series:
-    """Registered population for each row: QOF 2016-17 before April 2017, else QOF 2017-18."""
-    early = rows["month"] < CCG17_FIRST_MONTH
-    population = pd.Series(np.nan, index=rows.index)
-    for year, mask in (("2016/17", early), ("2017/18", ~early)):
-        sizes = _list_sizes(year)
-        population[mask] = rows.loc[mask, "area_code"].map(sizes).to_numpy()
-    return population
-
-
-@lru_cache(maxsize=2)
-def _list_sizes(year: str) -> pd.Series:
-    """QOF TOTAL list size per footprint (QOF's own STP code) and England (every practice)."""
-    from stp_analytics.data.geography.sources import qof_list_sizes, qof_practices
-
-    sizes = qof_list_sizes(year)
-    stp = qof_practices(year).set_index("practice_code")["stp_code"]
-    by_stp = sizes.groupby(sizes.index.map(stp)).sum().astype("float64")
-    by_stp[ENGLAND_CODE] = float(sizes.sum())
-    return by_stp
 
 
 def _code_lookup(successors_path: Path) -> pd.DataFrame:
