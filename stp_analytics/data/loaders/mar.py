@@ -55,7 +55,7 @@ COLUMNS = ("month", "fin_year", "org_code")
 SUCCESSOR_COLUMNS = ("new_code", "new_name", "first_month", "old_code", "old_name")
 CCG17_FIRST_MONTH = "2017-04"
 REPAIR_NOTE = ("financial year derived from the month: the June 2017 file's year column is wrong "
-               "in the source (2017-19, 2017-20, ...)")
+               "in the source (2017-19, 2017-20, ...; {} file rows repaired)")
 SPLIT_NOTE = ("April 2016 CCGs mapped to the 2017 footprints (split CCGs apportioned by LSOA "
               "population share)")
 
@@ -125,7 +125,8 @@ def _indicator_rows(table: pd.DataFrame, counts: pd.Series, repaired: pd.Series,
                                                        split=False)
     keep = ["area_type", "area_code", "month", "count", "source_row", "repaired", "split"]
     every = pd.concat([footprints[keep], england[keep], direct[keep]], ignore_index=True)
-    note = _with_note(pd.Series("", index=every.index), every["repaired"], REPAIR_NOTE)
+    repairs = REPAIR_NOTE.format(int(repaired.sum()))
+    note = _with_note(pd.Series("", index=every.index), every["repaired"], repairs)
     note = _with_note(note, every["split"], SPLIT_NOTE)
     denominator: object = np.nan
     if indicator.select.get("per_1000"):
