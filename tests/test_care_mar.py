@@ -100,7 +100,9 @@ def test_june_2017_year_column_is_repaired_and_noted(mar, catalog):
     wrong = [r for r in mar if r["month"] == "2017-06" and r["fin_year"] != "2017-18"]
     assert len(wrong) == 12
     notes = catalog.load_source("mar_commissioner").notes
-    repaired = notes[notes["note"].str.contains("June 2017 file's year column")]
+    repaired = notes[notes["note"].str.contains("the June 2017 file's year column is wrong in "
+                                                "the source (2017-19, 2017-20, ... in 12 file "
+                                                "rows)", regex=False)]
     assert set(repaired["period"]) == {"2017-06"}
 
 
@@ -169,3 +171,15 @@ def test_shipped_successors_replace_exactly_the_ccgs_that_leave_the_file(mar):
         before = {r["org_code"] for r in mar if r["month"] == _previous(first)}
         after = {r["org_code"] for r in mar if r["month"] == first}
         assert old <= before and not old & after and new in after and new not in before
+
+
+def test_validate_reports_repairs_and_the_england_reconciliation(capsys):
+    from stp_analytics import cli
+
+    assert cli.main(["validate"]) == 0
+    out = capsys.readouterr().out
+    assert "kept, noted: financial year derived from the month" in out
+    assert ("emergency_admissions_mar 2019-12: 44 areas sum to 565,390 against England 580,666 "
+            "(difference 15,276, 2.6%: NHS England direct commissioning (X24)") in out
+    assert "iapt_recovery 2019/20: 44 areas sum to" in out
+    assert "merged footprint E54000049" in out

@@ -31,6 +31,7 @@ import pandas as pd
 from stp_analytics.data.catalog import Catalog, Indicator, Source, load_catalog
 from stp_analytics.data.loaders import get_loader
 from stp_analytics.data.loaders.common import file_label, period_kind
+from stp_analytics.data.reconcile import reconcile
 from stp_analytics.errors import CatalogError, DataValidationError, StpPacksError
 from stp_analytics.schema import OBSERVATION_COLUMNS
 
@@ -67,6 +68,7 @@ class ValidationReport:
     loaded: dict[str, int] = field(default_factory=dict)  # source id -> observation rows
     set_aside: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # id -> (reason, n)
     noted: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # id -> (note, n)
+    reconciled: list[str] = field(default_factory=list)  # areas against England, per indicator
     no_default_data: list[str] = field(default_factory=list)
 
     @property
@@ -90,6 +92,9 @@ class ValidationReport:
         if self.no_default_data:
             lines.append(f"  indicators with no default data (pack shows 'data not supplied'): "
                          f"{', '.join(self.no_default_data)}")
+        if self.reconciled:
+            lines.append("  areas against England (latest period with an England row):")
+            lines += [f"      {line}" for line in self.reconciled]
         lines += [f"warning: {warning}" for warning in self.warnings]
         lines += [f"error: {error}" for error in self.errors]
         verdict = "OK" if self.ok else f"FAILED with {len(self.errors)} error(s)"
@@ -390,6 +395,9 @@ def _validate_sources(catalog: Catalog, report: ValidationReport) -> None:
             for row in loaded.set_aside.itertuples()
         ]
         report.noted[source_id] = note_counts(loaded.notes)
+        by_id = {i.id: i for i in catalog.indicators.values() if i.source == source_id}
+        report.reconciled += [r.format() for r in reconcile(
+            loaded.observations, by_id, str(loaded.source.options.get("england_difference", "")))]
         present = set(loaded.observations["indicator"])
         empty = sorted(i.id for i in catalog.indicators.values()
                        if i.source == source_id and i.id not in present)

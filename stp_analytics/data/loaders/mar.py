@@ -55,7 +55,7 @@ COLUMNS = ("month", "fin_year", "org_code")
 SUCCESSOR_COLUMNS = ("new_code", "new_name", "first_month", "old_code", "old_name")
 CCG17_FIRST_MONTH = "2017-04"
 REPAIR_NOTE = ("financial year derived from the month: the June 2017 file's year column is wrong "
-               "in the source (2017-19, 2017-20, ...; {} file rows repaired)")
+               "in the source (2017-19, 2017-20, ... in {} file rows)")
 SPLIT_NOTE = ("April 2016 CCGs mapped to the 2017 footprints (split CCGs apportioned by LSOA "
               "population share)")
 
