@@ -34,7 +34,7 @@ def workforce():
 
 @pytest.fixture(scope="module")
 def lookup():
-    with open(data_catalog_dir() / "areas" / "workforce_trust_footprint.csv",
+    with open(data_catalog_dir() / "areas" / "nhs_trust_footprint.csv",
               encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 

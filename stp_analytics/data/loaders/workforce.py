@@ -40,12 +40,12 @@ from stp_analytics.data.loaders.registered import (
     registered_for_months,
     uses_latest_list,
 )
+from stp_analytics.data.loaders.trust_lookup import read_trust_lookup
 from stp_analytics.errors import DataValidationError
 
 ENGLAND_CODE = "E92000001"
 SOURCE_ENGLAND = "ENGLAND"
 ID_COLUMNS = ("sheet_row", "organisation_code", "organisation_name")
-LOOKUP_COLUMNS = ("trust_code", "trust_name", "area_code", "basis")
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 CCG_NAME = re.compile(r"^NHS .* CCG$")
 
@@ -64,7 +64,7 @@ def load_workforce(path: Path, source, indicators: list) -> pd.DataFrame:
     for month in months:
         check_not_negative(table, to_number(table, month, path), month, path)
     long = _long(table, months, path)
-    lookup = _lookup(source.resolve(str(source.options["lookup_file"])))
+    lookup = read_trust_lookup(source.resolve(str(source.options["lookup_file"])))
     long = _classify(long, lookup, path)
     rows = _footprints_and_england(long)
     frames = []
@@ -93,18 +93,10 @@ def _long(table: pd.DataFrame, months: list[str], path: Path) -> pd.DataFrame:
     return long
 
 
-def _lookup(path: Path) -> pd.DataFrame:
-    """The trust -> footprint lookup (one row per trust; blank area_code = not mapped)."""
-    lookup = read_csv_checked(path, LOOKUP_COLUMNS)
-    lookup["trust_code"] = lookup["trust_code"].str.strip()
-    check_unique(lookup, ["trust_code"], path, column="trust_code")
-    return lookup
-
-
 def _classify(long: pd.DataFrame, lookup: pd.DataFrame, path: Path) -> pd.DataFrame:
     """Attach each row's footprint or the reason it is set aside; error on unknown codes."""
     code = long["organisation_code"]
-    area = code.map(lookup.set_index("trust_code")["area_code"].str.strip())
+    area = code.map(lookup.set_index("trust_code")["area_code"])
     basis = code.map(lookup.set_index("trust_code")["basis"])
     reason = pd.Series("", index=long.index, dtype="object")
     reason[code.eq(SOURCE_ENGLAND)] = ("England row of the file (counts CCGs and ambulance "
