@@ -38,6 +38,7 @@ from stp_analytics.data.loaders.common import (
     set_aside_where,
     to_number,
 )
+from stp_analytics.data.loaders.registered import registered_adults
 from stp_analytics.errors import CatalogError, DataValidationError
 
 ENGLAND_CODE = "E92000001"
@@ -45,7 +46,6 @@ COUNTS = ("finished_course_treatment_count", "not_at_caseness_count", "recovery_
 COLUMNS = ("reporting_period", "org_type", "org_code", "org_name", *COUNTS)
 MEASURES = ("recovery", "finished_per_1000")
 ROUNDED_NOTE = "counts rounded to the nearest 5 by the publisher"
-QOF_COLUMNS = ("PRACTICE_CODE", "INDICATOR_GROUP_CODE", "PATIENT_LIST_TYPE", "PATIENT_LIST_SIZE")
 
 
 def financial_year(label: str) -> str:
@@ -76,7 +76,7 @@ def load_iapt_annual(path: Path, source, indicators: list) -> pd.DataFrame:
     merged = {str(k): [str(c) for c in v]
               for k, v in (source.options.get("merged_footprints") or {}).items()}
     rows = _footprint_rows(table, in_years, merged)
-    adults, adults_note = _adults(source, path)
+    adults, adults_note = _adults(source)
     frames = [_indicator_rows(rows, indicator, adults, adults_note, source)
               for indicator in indicators]
     return pd.concat(frames, ignore_index=True)
@@ -149,29 +149,13 @@ def _rebuilt(table: pd.DataFrame, merged_rows: pd.Series, merged: dict) -> pd.Da
     return pd.DataFrame(pieces, columns=columns)
 
 
-def _adults(source, path: Path) -> tuple[pd.Series, str]:
-    """Registered adults (QOF 18+ list size, depression rows) per footprint and England."""
+def _adults(source) -> tuple[pd.Series, str]:
+    """Registered adults per footprint and England from the ``adults_file`` option, if any."""
     adults_file = source.options.get("adults_file")
     if not adults_file:
         return pd.Series(dtype="float64"), ""
-    from stp_analytics.data.geography.sources import qof_practices
-
-    qof_path = source.resolve(str(adults_file))
-    qof = read_csv_checked(qof_path, QOF_COLUMNS)
-    rows = qof[qof["INDICATOR_GROUP_CODE"].str.strip().eq("DEP")]
-    wrong = rows["PATIENT_LIST_TYPE"].str.strip().ne("18OV")
-    if wrong.any():
-        first = rows[wrong].iloc[0]
-        raise DataValidationError(
-            f"depression list type {first['PATIENT_LIST_TYPE']!r}; expected '18OV' (adults)",
-            file=file_label(qof_path), row=int(first["source_row"]), column="PATIENT_LIST_TYPE")
-    size = to_number(rows, "PATIENT_LIST_SIZE", qof_path)
     year = str(source.options.get("adults_period", "2017/18"))
-    stp = rows["PRACTICE_CODE"].str.strip().map(
-        qof_practices(year).set_index("practice_code")["stp_code"])
-    adults = size.groupby(stp).sum()
-    adults[ENGLAND_CODE] = size.sum()
-    return adults, year
+    return registered_adults(source.resolve(str(adults_file)), year), year
 
 
 def _indicator_rows(rows: pd.DataFrame, indicator, adults: pd.Series, adults_year: str,

@@ -24,13 +24,13 @@ population (QOF TOTAL list size of the footprint's practices: 2016-17 for months
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from stp_analytics.data.loaders import register_loader
+from stp_analytics.data.loaders.ccg_footprints import ccg_footprints
 from stp_analytics.data.loaders.common import (
     check_not_negative,
     check_unique,
@@ -52,7 +52,6 @@ ENGLAND_CODE = "E92000001"
 SOURCE_ENGLAND = "ENG"
 DIRECT = "X24"
 COLUMNS = ("month", "fin_year", "org_code")
-SUCCESSOR_COLUMNS = ("new_code", "new_name", "first_month", "old_code", "old_name")
 CCG17_FIRST_MONTH = "2017-04"
 REPAIR_NOTE = ("financial year derived from the month: the June 2017 file's year column is wrong "
                "in the source (2017-19, 2017-20, ... in {} file rows)")
@@ -87,7 +86,7 @@ def load_mar(path: Path, source, indicators: list) -> pd.DataFrame:
             path), row=int(first["source_row"]), column="month")
     check_unique(table, ["month", "org_code"], path, column="org_code")
     repaired = repaired_years(table)
-    lookup = _code_lookup(source.resolve(str(source.options["successors_file"])))
+    lookup = ccg_footprints(source.resolve(str(source.options["successors_file"])))
     frames = []
     for indicator, column in zip(indicators, wanted, strict=True):
         if not column:
@@ -145,53 +144,3 @@ def _indicator_rows(table: pd.DataFrame, counts: pd.Series, repaired: pd.Series,
 def _with_note(note: pd.Series, mask: pd.Series, text: str) -> pd.Series:
     """Append ``text`` to the notes where ``mask`` holds ('; '-joined)."""
     return note.where(~mask.to_numpy(), (note + "; " + text).str.lstrip("; "))
-
-
-def _code_lookup(successors_path: Path) -> pd.DataFrame:
-    """era, org_code -> area_code, share: CCG16 by LSOA population, CCG17 and successors whole."""
-    from stp_analytics.data.geography.sources import ccg_lookup
-
-    ccg17 = ccg_lookup()
-    whole = pd.DataFrame({"org_code": ccg17["ccg_ods_code"], "area_code": ccg17["stp_code"],
-                          "share": 1.0})
-    successors = read_csv_checked(successors_path, SUCCESSOR_COLUMNS)
-    stp_of = ccg17.set_index("ccg_ods_code")["stp_code"]
-    successors["area_code"] = successors["old_code"].str.strip().map(stp_of)
-    unknown = successors["area_code"].isna()
-    if unknown.any():
-        first = successors[unknown].iloc[0]
-        raise DataValidationError(f"old CCG {first['old_code']!r} is not an April 2017 CCG",
-                                  file=file_label(successors_path),
-                                  row=int(first["source_row"]), column="old_code")
-    spread = successors.groupby("new_code")["area_code"].nunique()
-    if (spread > 1).any():
-        raise DataValidationError(f"merged CCG {spread[spread > 1].index[0]!r} spans more than "
-                                  "one footprint", file=file_label(successors_path),
-                                  column="old_code")
-    merged = successors.drop_duplicates("new_code").rename(columns={"new_code": "org_code"})
-    ccg17_era = pd.concat([whole, merged.loc[:, ["org_code", "area_code"]].assign(share=1.0)],
-                          ignore_index=True).assign(era="ccg17")
-    return pd.concat([ccg16_shares().assign(era="ccg16"), ccg17_era], ignore_index=True)
-
-
-@lru_cache(maxsize=1)
-def ccg16_shares() -> pd.DataFrame:
-    """April 2016 CCG (ODS code) -> 2017 footprint with the population share of its LSOAs.
-
-    LSOA population: its April 2017 district's ONS mid-2016 population over the district's
-    LSOAs (no LSOA populations are vendored). Shares of one CCG sum to 1.
-    """
-    from stp_analytics.data.geography.population import lad_population
-    from stp_analytics.data.geography.sources import lsoa_lookup
-    from stp_analytics.paths import sources_dir
-
-    lsoas = lsoa_lookup().loc[:, ["lsoa_code", "stp_code", "lad_code"]]
-    ccg16 = pd.read_csv(sources_dir() / "ONS_LSOA11_CCG16_LAD16_lookup_April2016.csv.gz",
-                        usecols=["LSOA11CD", "CCG16CDH"], dtype=str)
-    lsoas = lsoas.merge(ccg16.rename(columns={"LSOA11CD": "lsoa_code", "CCG16CDH": "org_code"}),
-                        on="lsoa_code", validate="one_to_one")
-    per_lsoa = lad_population(2016) / lsoas.groupby("lad_code").size()
-    lsoas["people"] = lsoas["lad_code"].map(per_lsoa)
-    people = lsoas.groupby(["org_code", "stp_code"], sort=True)["people"].sum()
-    share = (people / people.groupby(level="org_code").transform("sum")).rename("share")
-    return share.reset_index().rename(columns={"stp_code": "area_code"})
