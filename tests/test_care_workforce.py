@@ -139,3 +139,46 @@ def test_ccgs_and_ambulance_trusts_are_set_aside_and_counted(tmp_path):
     observations = catalog.observations()
     england = observations[observations["area_type"] == "england"]
     assert list(england["numerator"]) == [20.0, 21.0]  # the mapped trusts, not the file's row
+
+
+# ---------------------------------------------------------------- sickness absence 2019/20
+
+PEER_FILE = "NHSE_trust_peer_finder_Raw_data_1920.csv.gz"
+
+
+def test_cumbria_sickness_absence_is_the_fte_weighted_mean_of_its_trusts(lookup, catalog):
+    rows = {r["Procode"]: r for r in raw_rows(PEER_FILE)}
+    trusts = [r["trust_code"] for r in lookup if r["area_code"] == CUMBRIA and r["trust_code"]
+              in rows]
+    lost = sum(float(rows[t]["Absence Rate"]) * float(rows[t]["FTE staff"]) for t in trusts)
+    fte = sum(float(rows[t]["FTE staff"]) for t in trusts)
+    store = build_store(catalog, observations=catalog.observations(["staff_sickness_absence"]))
+    row = _value(store, "staff_sickness_absence", CUMBRIA, "2019/20")
+    assert row["value"] == pytest.approx(100 * lost / fte)
+    assert pd_isna(row["lower"])
+
+
+def pd_isna(value) -> bool:
+    return value != value
+
+
+PEER_HEADER = "Procode,FTE staff,Absence Rate"
+
+
+@pytest.mark.parametrize(("text", "pattern"), [
+    ("Procode,FTE staff\nRNL,100\n", r"data\.csv, row 1, column 'Absence Rate': missing column"),
+    (PEER_HEADER + "\nRNL,100,0.05\nRX7,50,O.04\n",
+     r"data\.csv, row 3, column 'Absence Rate': non-numeric value 'O.04'"),
+    (PEER_HEADER + "\nRNL,100,0.05\nZZZ,50,0.04\n",
+     r"data\.csv, row 3, column 'Procode': unknown trust code 'ZZZ'"),
+    (PEER_HEADER + "\nRNL,100,0.05\nRNL,50,0.04\n",
+     r"data\.csv, row 3, column 'Procode': duplicate key Procode='RNL' appears in rows 2, 3"),
+    (PEER_HEADER + "\nRNL,100,4.5\n",
+     r"data\.csv, row 2, column 'Absence Rate': absence rate 4.5 is above 1"),
+])
+def test_bad_peer_finder_file(tmp_path, text, pattern):
+    catalog = one_source_catalog(
+        tmp_path, "trust_peer_finder", text, {"a": {"statistic": "mean"}},
+        {"lookup_file": "lookup.csv", "period": "2019/20"}, {"lookup.csv": LOOKUP})
+    with pytest.raises(DataValidationError, match=pattern):
+        catalog.observations()
