@@ -40,7 +40,7 @@ REQUIRED_WITH_DATA = {
     "trust_loans_outstanding",
 }
 NO_DEFAULT_DATA = {"rtt_18_weeks", "cancer_62_day", "diagnostics_6_weeks", "iapt_access",
-                   "iapt_recovery", "cqc_good_or_outstanding"}
+                   "cqc_good_or_outstanding"}
 
 
 def test_default_catalogue_covers_the_issue_list(default):

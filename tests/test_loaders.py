@@ -88,6 +88,9 @@ def test_one_trust_attendances_in_one_month(catalog):
 def test_ae_england_total_is_split_into_loaded_and_set_aside_providers(catalog):
     ae = raw("ae_attendances_2016-04_2019-03.csv.gz", dtype={"type": str})
     obs = catalog.observations(["ae_attendances_all"])
+    england = obs[obs["area_type"] == "england"]
+    assert england["numerator"].sum() == ae["attendances"].sum()  # England: every provider
+    obs = obs[obs["area_type"] == "trust"]
     loaded = obs["numerator"].sum()
     trusts = set(obs["area_code"])
     assert loaded == ae.loc[ae["org_code"].isin(trusts), "attendances"].sum()
@@ -238,7 +241,8 @@ def test_full_default_observations_have_the_contract_dtypes(catalog):
     for column in ("indicator", "area_type", "area_code", "period", "sex"):
         assert obs[column].map(type).eq(str).all()
     assert not obs.duplicated(["indicator", "area_type", "area_code", "period", "sex"]).any()
-    assert set(obs["area_type"]) <= {"practice", "ccg", "lad", "utla", "trust", "lsoa", "england"}
+    assert set(obs["area_type"]) <= {"practice", "ccg", "lad", "utla", "trust", "lsoa", "stp",
+                                     "england"}
 
 
 # ---------------------------------------------------------------- loader-specific checks

@@ -28,7 +28,7 @@ def test_shipped_pack_sections_are_typed() -> None:
     assert list(sections) == ["summary", "health", "care", "finance", "annex"]
     assert sections["health"].gap == "health"
     assert sections["health"].not_in_spine == ("registered_population",)
-    assert sections["care"].spc == ("ae_four_hour_type1",)
+    assert sections["care"].spc[0] == "ae_four_hour_type1"
     assert sections["summary"].trends == ()
     spec = packs.load_pack(pack_definition.DEFAULT_PACK)
     assert spec.sections == definition.sections

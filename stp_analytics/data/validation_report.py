@@ -11,7 +11,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from stp_analytics.data.catalog import Catalog, load_catalog
+from stp_analytics.data.reconcile import reconcile
 from stp_analytics.data.validation import known_area_codes_or_none
 from stp_analytics.errors import StpPacksError
 
@@ -25,6 +28,8 @@ class ValidationReport:
     warnings: list[str] = field(default_factory=list)
     loaded: dict[str, int] = field(default_factory=dict)  # source id -> observation rows
     set_aside: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # id -> (reason, n)
+    noted: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # id -> (note, n)
+    reconciled: list[str] = field(default_factory=list)  # areas against England, per indicator
     no_default_data: list[str] = field(default_factory=list)
 
     @property
@@ -43,9 +48,14 @@ class ValidationReport:
             lines.append(f"  {source_id}: {state}, {total_aside:,} rows set aside")
             for reason, count in aside:
                 lines.append(f"      {count:>8,}  {reason}")
+            for note, count in self.noted.get(source_id, []):
+                lines.append(f"      {count:>8,}  kept, noted: {note}")
         if self.no_default_data:
             lines.append(f"  indicators with no default data (pack shows 'data not supplied'): "
                          f"{', '.join(self.no_default_data)}")
+        if self.reconciled:
+            lines.append("  areas against England (latest period with an England row):")
+            lines += [f"      {line}" for line in self.reconciled]
         lines += [f"warning: {warning}" for warning in self.warnings]
         lines += [f"error: {error}" for error in self.errors]
         verdict = "OK" if self.ok else f"FAILED with {len(self.errors)} error(s)"
@@ -93,9 +103,23 @@ def _validate_sources(catalog: Catalog, report: ValidationReport) -> None:
              int(row.rows))
             for row in loaded.set_aside.itertuples()
         ]
+        report.noted[source_id] = note_counts(loaded.notes)
+        by_id = {i.id: i for i in catalog.indicators.values() if i.source == source_id}
+        report.reconciled += [r.format() for r in reconcile(
+            loaded.observations, by_id, str(loaded.source.options.get("england_difference", "")))]
         present = set(loaded.observations["indicator"])
         empty = sorted(i.id for i in catalog.indicators.values()
                        if i.source == source_id and i.id not in present)
         for indicator_id in empty:
             report.errors.append(f"indicator {indicator_id!r}: source {source_id!r} gave no rows "
                                  "(check its 'select' entry)")
+
+
+def note_counts(notes: pd.DataFrame) -> list[tuple[str, int]]:
+    """(note, observation rows) for each distinct note of a source ('; '-joined notes split),
+    sorted by note: the repairs and approximations ``validate`` reports next to rows set aside."""
+    if notes.empty:
+        return []
+    parts = notes["note"].astype(str).str.split("; ").explode()
+    counts = parts[parts.ne("")].value_counts()
+    return sorted((str(note), int(count)) for note, count in counts.items())

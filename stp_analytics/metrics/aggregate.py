@@ -225,8 +225,9 @@ def _label(sums: pd.DataFrame, role: str, geo: GeoContext) -> pd.DataFrame:
 
 
 def _england(source: pd.DataFrame, area_sums: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
-    """England: counts and amounts over every English source row; weights over the areas;
-    the published England row kept alongside (used for value-only indicators)."""
+    """England: the source's own England row where it has counts, else counts and amounts over
+    every English source row; weights over the areas; the published England row kept alongside
+    (used for value-only indicators)."""
     english = source.loc[~source["area_code"].str.fullmatch(NON_ENGLISH_CODE)]
     english = english.assign(
         num=english["numerator"],
@@ -244,6 +245,11 @@ def _england(source: pd.DataFrame, area_sums: pd.DataFrame, obs: pd.DataFrame) -
         "value": "pub_value", "lower": "pub_lower", "upper": "pub_upper",
         "numerator": "pub_num", "denominator": "pub_den"})
     sums = sums.merge(published, on=KEYS, how="outer")
+    # England means the source's England row where it has one (not the sum over the area set)
+    own = sums["pub_num"].notna() & (sums["pub_den"].notna() | sums["den"].isna())
+    sums.loc[own, "num"] = sums.loc[own, "pub_num"]
+    sums.loc[own, "den"] = sums.loc[own, "pub_den"]
+    sums.loc[own, "vsum"] = sums.loc[own, "pub_num"]
     return sums.assign(
         area_role="england", area_code=ENGLAND_CODE, area_name=ENGLAND_NAME, parent_code="",
         region_code="", area_type="england", n_missing=0, split=False, merged=False,

@@ -10,8 +10,10 @@ Each indicator selects ``measure`` and ``types``:
   denominator attendances (NHS England's definition of the 4-hour standard);
 * ``measure: attendances`` or ``admissions`` — a count (numerator).
 
-Rows of the chosen types are summed per provider and month. Duplicates, negative counts and
-breaches above attendances are checked on the raw rows, so messages name the file row.
+Rows of the chosen types are summed per provider and month, and over every provider of the file
+for England's row (E92000001): England is all providers, not the footprints' trusts.
+Duplicates, negative counts and breaches above attendances are checked on the raw rows, so
+messages name the file row.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from stp_analytics.errors import CatalogError, DataValidationError
 
 COLUMNS = ("period", "org_code", "type", "attendances", "breaches", "admissions")
 MEASURES = ("four_hour", "attendances", "admissions")
+ENGLAND_CODE = "E92000001"
 
 
 @register_loader("ae_attendances")
@@ -70,6 +73,13 @@ def _indicator_rows(table: pd.DataFrame, indicator) -> pd.DataFrame:
               .agg(attendances=("attendances", "sum"), breaches=("breaches", "sum"),
                    admissions=("admissions", "sum"), source_row=("source_row", "min"))
               .reset_index())
+    # England is every provider of the file (independent sector, walk-in centres and community
+    # providers too), not only the trusts the footprint lookup maps
+    england = (chosen.groupby("period", sort=True)
+               .agg(attendances=("attendances", "sum"), breaches=("breaches", "sum"),
+                    admissions=("admissions", "sum"), source_row=("source_row", "min"))
+               .reset_index().assign(org_code=ENGLAND_CODE))
+    summed = pd.concat([summed, england], ignore_index=True)
     if measure == "four_hour":
         numerator = summed["attendances"] - summed["breaches"]
         denominator = summed["attendances"]
@@ -77,7 +87,7 @@ def _indicator_rows(table: pd.DataFrame, indicator) -> pd.DataFrame:
         numerator, denominator = summed[measure], float("nan")
     return observations_frame(
         indicator=indicator.id,
-        area_type="trust",
+        area_type=np.where(summed["org_code"].eq(ENGLAND_CODE), "england", "trust"),
         area_code=summed["org_code"],
         period=summed["period"],
         numerator=numerator,

@@ -1,0 +1,116 @@
+"""GP Patient Survey, dental questions, by CCG (compiled by The Strategy Unit): NHS dentist access.
+
+File: one row per survey wave (``period``, the calendar year of the January-March fieldwork) and
+area (``area_type`` England / Region / CCG / ...; ``area_code_NHS`` the CCG's ODS code) with
+weighted counts per answer, e.g. ``q3_resp`` (answered "did you get an NHS dental appointment")
+and ``q3_yes``. The compiler split CCGs that cross a 2022 ICB boundary into one row per ICB
+(``ICB22CD``, weighted counts shared by ``appt_pop``): such parts are summed back to the CCG.
+Rows repeated with identical values (North Cumbria CCG, 2017-2019) are set aside as repeats.
+
+Each indicator selects ``numerator`` and ``denominator`` columns. CCGs go to the 2017 footprints
+through :mod:`stp_analytics.data.loaders.ccg_footprints` (the 2016 wave uses April 2016 CCGs,
+apportioned by LSOA population share); England is the file's England row.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from stp_analytics.data.loaders import register_loader
+from stp_analytics.data.loaders.ccg_footprints import ccg_footprints
+from stp_analytics.data.loaders.common import (
+    file_label,
+    observations_frame,
+    read_csv_checked,
+    require_options,
+    set_aside_where,
+    to_number,
+)
+from stp_analytics.errors import CatalogError, DataValidationError
+
+ENGLAND_CODE = "E92000001"
+ID_COLUMNS = ("period", "area_code_NHS", "area_type", "ICB22CD")
+REPEAT = "repeated row (identical to an earlier row of the same CCG and wave)"
+WEIGHTED_NOTE = "weighted survey counts (intervals approximate)"
+
+
+@register_loader("gpps_dental")
+def load_gpps_dental(path: Path, source, indicators: list) -> pd.DataFrame:
+    """Weighted 'yes' and respondents per footprint and England for each wave kept."""
+    require_options(source.options, ["first_period", "last_period", "successors_file"], source.id)
+    columns = sorted({str(i.select.get(k, "")) for i in indicators
+                      for k in ("numerator", "denominator")})
+    if "" in columns:
+        raise CatalogError(f"source {source.id!r}: each indicator's select needs numerator and "
+                           "denominator columns (e.g. q3_yes, q3_resp)")
+    table = read_csv_checked(path, [*ID_COLUMNS, *columns])
+    for column in ID_COLUMNS:
+        table[column] = table[column].str.strip()
+    first, last = str(source.options["first_period"]), str(source.options["last_period"])
+    kept = table["period"].between(first, last) & table["area_type"].isin(["CCG", "England"])
+    values = {c: to_number(table, c, path) for c in columns}
+    repeat = kept & table.duplicated(["period", "area_code_NHS", "ICB22CD", *columns])
+    _check_parts(table, kept & ~repeat, path)
+    lookup = ccg_footprints(source.resolve(str(source.options["successors_file"])))
+    frames = []
+    for indicator in indicators:
+        num, den = (str(indicator.select[k]) for k in ("numerator", "denominator"))
+        rows = table.assign(num=values[num], den=values[den])
+        frames.append(_indicator_rows(rows, kept, repeat, lookup, indicator, path))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _check_parts(table: pd.DataFrame, live: pd.Series, path: Path) -> None:
+    """Two rows of one CCG and wave must be parts in different ICBs (else a duplicate key)."""
+    ccg = live & table["area_type"].eq("CCG")
+    clash = table[ccg].duplicated(["period", "area_code_NHS", "ICB22CD"], keep=False)
+    if clash.any():
+        rows = table[ccg][clash]
+        first = rows.iloc[0]
+        same = rows[(rows["period"] == first["period"])
+                    & (rows["area_code_NHS"] == first["area_code_NHS"])]
+        raise DataValidationError(
+            f"duplicate key period={first['period']!r}, area_code_NHS="
+            f"{first['area_code_NHS']!r}, ICB22CD={first['ICB22CD']!r} appears in rows "
+            f"{', '.join(str(int(r)) for r in same['source_row'])} with different values",
+            file=file_label(path), row=int(same["source_row"].iloc[1]), column="area_code_NHS")
+
+
+def _indicator_rows(rows: pd.DataFrame, kept: pd.Series, repeat: pd.Series,
+                    lookup: pd.DataFrame, indicator, path: Path) -> pd.DataFrame:
+    live = rows[kept & ~repeat]
+    ccgs = live[live["area_type"].eq("CCG")]
+    ccgs = ccgs.assign(era=np.where(ccgs["period"] <= "2016", "ccg16", "ccg17"),
+                       org_code=ccgs["area_code_NHS"])
+    joined = ccgs.merge(lookup, on=["era", "org_code"], how="left")
+    unknown = joined["area_code"].isna()
+    if unknown.any():
+        first = joined[unknown].iloc[0]
+        raise DataValidationError(
+            f"unknown CCG code {first['org_code']!r} in wave {first['period']} (not an April "
+            "2016 or 2017 CCG, nor a merged CCG in the successors table)",
+            file=file_label(path), row=int(first["source_row"]), column="area_code_NHS")
+    joined = joined.assign(num=joined["num"] * joined["share"], den=joined["den"] * joined["share"])
+    footprints = joined.groupby(["area_code", "period"], sort=True).agg(
+        num=("num", lambda s: s.sum(min_count=1)), den=("den", lambda s: s.sum(min_count=1)),
+        source_row=("source_row", "min")).reset_index().assign(area_type="stp", set_aside="")
+    england = live[live["area_type"].eq("England")].assign(
+        area_code=ENGLAND_CODE, area_type="england", set_aside="")
+    aside = rows[(~kept) | repeat].assign(
+        area_type="ccg", area_code=rows["area_code_NHS"],
+        set_aside=np.where(repeat[(~kept) | repeat], REPEAT,
+                           "other wave or area type (England and CCG rows of the waves kept "
+                           "are used)"))
+    keep = ["area_type", "area_code", "period", "num", "den", "source_row", "set_aside"]
+    every = pd.concat([footprints[keep], england[keep], aside[keep]], ignore_index=True)
+    frame = observations_frame(
+        indicator=indicator.id, area_type=every["area_type"], area_code=every["area_code"],
+        period=every["period"], numerator=every["num"], denominator=every["den"],
+        source_row=every["source_row"], set_aside=every["set_aside"],
+        note=np.where(every["area_type"].eq("stp"), WEIGHTED_NOTE, ""))
+    set_aside_where(frame, frame["numerator"].isna() | frame["denominator"].isna(),
+                    "no answer published")
+    return frame
