@@ -23,8 +23,8 @@ ALT = "Trend chart: A&E 4-hour performance fell from 88% to 79%, below the 95% s
 TABLE = ('<table class="stp-table"><caption>Indicators</caption><thead><tr><th scope="col">'
          'Indicator</th><th scope="col">Value</th></tr></thead><tbody><tr><td>A&amp;E</td>'
          "<td>79.0</td></tr></tbody></table>")
-#: the page margins of ``pack.css`` (``@page { margin: 22mm 16mm 20mm 16mm }``), left and right
-SIDE_MARGIN_MM = 16
+#: the page margins of ``pack.css`` (``@page { margin: 18mm 14mm 16mm 14mm }``), left and right
+SIDE_MARGIN_MM = 14
 #: how near the top and bottom edges a word may come (the running header and footer sit in the
 #: top and bottom margins, so only the paper's edge is out of bounds there)
 EDGE_MM = 5
