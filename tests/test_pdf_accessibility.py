@@ -1,0 +1,111 @@
+"""The PDF a reader gets: tagged for assistive technology (structure tree, marked content,
+language, title, headings in order, table header cells, figures with their alt text) and laid out
+within the page margins (no word of the real Greater Manchester pack reaches past them)."""
+
+from __future__ import annotations
+
+import io
+import re
+from itertools import pairwise
+
+import nbformat
+import pytest
+from pdf_layout import heading_levels, structure_elements, words_outside
+from pypdf import PdfReader
+
+from stp_analytics.build import render
+
+PIXEL = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9aw"
+         "AAAABJRU5ErkJggg==")
+CONTEXT = render.PageContext(title="Three gaps", area_code="E54000005",
+                             area_name="West Yorkshire", data_period="2016/17")
+ALT = "Trend chart: A&E 4-hour performance fell from 88% to 79%, below the 95% standard"
+TABLE = ('<table class="stp-table"><caption>Indicators</caption><thead><tr><th scope="col">'
+         'Indicator</th><th scope="col">Value</th></tr></thead><tbody><tr><td>A&amp;E</td>'
+         "<td>79.0</td></tr></tbody></table>")
+#: the page margins of ``pack.css`` (``@page { margin: 18mm 14mm 16mm 14mm }``), left and right
+SIDE_MARGIN_MM = 14
+#: how near the top and bottom edges a word may come (the running header and footer sit in the
+#: top and bottom margins, so only the paper's edge is out of bounds there)
+EDGE_MM = 5
+#: issue 22: the Greater Manchester pack fits in 24 A4 pages or fewer
+MAX_PAGES = 24
+
+
+def small_pack() -> str:
+    """A pack's HTML with a cover, two sections, a sub-heading, a table and a chart."""
+    nb = nbformat.v4.new_notebook()
+    code = nbformat.v4.new_code_cell("show()")
+    code.outputs = [
+        nbformat.v4.new_output("display_data", data={"text/html": TABLE}),
+        nbformat.v4.new_output("display_data", data={"image/png": PIXEL, "text/plain": "<Fig>"},
+                               metadata={"image/png": {"alt": ALT}}),
+    ]
+    nb.cells = [nbformat.v4.new_markdown_cell("## Summary\n\nText.\n\n### Detail\n\nMore."), code,
+                nbformat.v4.new_markdown_cell("## Annex\n\nSources.")]
+    return render.render_html(nb, CONTEXT)
+
+
+@pytest.fixture(scope="module")
+def small_reader() -> PdfReader:
+    return PdfReader(io.BytesIO(render.render_pdf(small_pack())))
+
+
+@pytest.mark.reliability
+def test_pdf_is_tagged_with_language_and_title(small_reader: PdfReader):
+    root = small_reader.trailer["/Root"]
+    assert root["/StructTreeRoot"]["/Type"] == "/StructTreeRoot"
+    assert root["/MarkInfo"]["/Marked"].value is True
+    assert root["/Lang"] == "en"  # from <html lang="en">
+    title = f"{CONTEXT.title}: {CONTEXT.area_name}"  # the HTML <title>
+    assert small_reader.metadata.title == title
+    assert small_reader.xmp_metadata.dc_title == {"x-default": title}
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"].value is True  # title, not the file name
+
+
+@pytest.mark.reliability
+def test_headings_are_tagged_in_the_html_order_without_skipping_a_level(small_reader):
+    html_levels = [int(level) for level in re.findall(r"<h([1-6])\b", small_pack())]
+    levels = heading_levels(small_reader)
+    assert levels == html_levels and levels[0] == 1
+    assert all(later - earlier <= 1 for earlier, later in pairwise(levels)), levels
+
+
+@pytest.mark.reliability
+def test_tables_have_header_cells_and_figures_their_alt_text(small_reader: PdfReader):
+    elements = structure_elements(small_reader)
+    tags = [str(element["/S"]) for element in elements]
+    assert {"/Table", "/TH", "/TD", "/Caption"} <= set(tags)
+    assert tags.count("/TH") == 2  # Indicator, Value
+    figures = [element for element in elements if element["/S"] == "/Figure"]
+    assert [str(figure["/Alt"]) for figure in figures] == [ALT]
+
+
+@pytest.fixture(scope="module")
+def greater_manchester_pdf(tmp_path_factory: pytest.TempPathFactory):
+    """The real pack for Greater Manchester (the widest annex tables), built once."""
+    from stp_analytics import metrics
+    from stp_analytics.build import runner
+
+    out = tmp_path_factory.mktemp("gm-pack")
+    config = runner.BuildConfig(areas=("E54000007",), out_dir=out, workers=1, progress=False,
+                                store_path=metrics.load_or_build_store(area_set="stp2017"))
+    result = runner.build(config)
+    assert result.exit_code == 0, runner.summary_lines(result)
+    (pdf,) = (out / "three_gaps").glob("*/pack.pdf")
+    return pdf
+
+
+@pytest.mark.slow
+def test_no_word_of_a_real_pack_lies_outside_the_printable_area(greater_manchester_pdf):
+    outside = words_outside(greater_manchester_pdf, SIDE_MARGIN_MM, EDGE_MM)
+    assert outside == [], [(word.page, word.text) for word in outside[:10]]
+
+
+@pytest.mark.slow
+def test_real_pack_is_tagged_and_fits_in_24_pages(greater_manchester_pdf):
+    reader = PdfReader(greater_manchester_pdf)
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"].value is True
+    assert root["/Lang"] == "en" and reader.metadata.title.endswith("Greater Manchester")
+    assert len(reader.pages) <= MAX_PAGES
