@@ -57,7 +57,7 @@ def test_library_errors_become_one_line_and_exit_2(
 
 def test_console_script_is_installed() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "stp_analytics.cli.app", "--version"],
+        [sys.executable, "-m", "stp_analytics.cli", "--version"],
         capture_output=True, text=True, check=False,
     )
     assert result.returncode == 0

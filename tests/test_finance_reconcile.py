@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from stp_analytics.cli import main
-from stp_analytics.data.loaders import finance_sources
+from stp_analytics.data import finance_tables as finance_sources
 from stp_analytics.finance import (
     finance_baseline,
     finance_section,

@@ -7,8 +7,9 @@ import gzip
 import pandas as pd
 import pytest
 
+from stp_analytics.data import finance_tables as fs
 from stp_analytics.data import name_matching as nm
-from stp_analytics.data.loaders import finance_sources as fs
+from stp_analytics.data.loaders import finance_sources
 from stp_analytics.data.loaders.common import BOOKKEEPING_COLUMNS
 from stp_analytics.errors import DataValidationError
 from stp_analytics.finance import finance_baseline
@@ -144,11 +145,11 @@ def test_hand_match_table_needs_a_reason(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     ("loader", "file_name", "indicators"),
     [
-        (fs.load_ccg_allocations, fs.ALLOCATIONS_FILE,
+        (finance_sources.load_ccg_allocations, fs.ALLOCATIONS_FILE,
          {"allocation_per_head", "distance_from_target"}),
-        (fs.load_trust_financial_performance, fs.PERFORMANCE_FILE,
+        (finance_sources.load_trust_financial_performance, fs.PERFORMANCE_FILE,
          {"trust_surplus_deficit_plan", "trust_surplus_deficit_actual"}),
-        (fs.load_trust_loans, fs.LOANS_FILE, {"trust_loans_outstanding"}),
+        (finance_sources.load_trust_loans, fs.LOANS_FILE, {"trust_loans_outstanding"}),
     ],
 )
 def test_loaders_return_observations(loader, file_name, indicators):
@@ -161,7 +162,7 @@ def test_loaders_return_observations(loader, file_name, indicators):
 
 
 def test_allocation_observations_keep_national_total():
-    frame = fs.load_ccg_allocations(sources_dir() / fs.ALLOCATIONS_FILE, None, [])
+    frame = finance_sources.load_ccg_allocations(sources_dir() / fs.ALLOCATIONS_FILE, None, [])
     per_head = frame[(frame["indicator"] == "allocation_per_head") & (frame["set_aside"] == "")]
     table = fs.ccg_allocation_table()
     kept = table.loc[table["set_aside"] == "", "allocation_gbp"].sum()

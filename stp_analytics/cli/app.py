@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("validate", "check the data catalogue and every source file"),
     "finance": ("finance", "print the 2020/21 do-nothing finance gap per head, all footprints"),
     "gallery": ("gallery", "render every chart for one footprint into a folder"),
+    "inspect": ("inspect", "recognise an official NHS statistics file and say how to add it"),
     "build": ("build", "build the packs (HTML and PDF) for every footprint"),
 }
 

@@ -12,7 +12,7 @@ import sys
 
 import pandas as pd
 
-from stp_analytics.data.loaders import finance_sources
+from stp_analytics.data import finance_tables
 from stp_analytics.finance import (
     assumptions_table,
     finance_baseline,
@@ -59,9 +59,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def match_report() -> pd.DataFrame:
     """Every source row's match, then every reference organisation absent from each source."""
-    rows = [finance_sources.all_matches()]
+    rows = [finance_tables.all_matches()]
     for kind, file_name in MISSING_KIND.items():
-        missing = finance_sources.missing_from_source(kind)
+        missing = finance_tables.missing_from_source(kind)
         reason = (
             "no DHSC interim revenue support loan listed for this trust"
             if kind == "loans"

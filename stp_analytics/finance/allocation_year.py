@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from stp_analytics.data import finance_tables as sources
 from stp_analytics.data.geography import area_population
-from stp_analytics.data.loaders import finance_sources as sources
 from stp_analytics.finance.calibration import figure
 
 TOTALS_KEY = "ccg_core_allocations"

@@ -30,8 +30,8 @@ from functools import lru_cache
 
 import pandas as pd
 
+from stp_analytics.data import finance_tables as sources
 from stp_analytics.data.geography import area_population, load_area_set
-from stp_analytics.data.loaders import finance_sources as sources
 from stp_analytics.errors import ParameterError
 from stp_analytics.finance.ageing import area_ageing_index
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from stp_analytics.data import finance_tables as sources
 from stp_analytics.data.geography import resolve_area
-from stp_analytics.data.loaders import finance_sources as sources
 from stp_analytics.finance.applicability import FinanceNotApplicable, finance_not_applicable
 from stp_analytics.finance.assumptions import (
     FinanceAssumptions,

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from stp_analytics import methods
-from stp_analytics.metrics.aggregate import join_notes
+from stp_analytics.metrics.notes import join_notes
 
 IMPROVEMENT = {"high_is_good": "increase", "low_is_good": "decrease"}
 SERIES = ["indicator", "area_role", "area_code", "sex"]

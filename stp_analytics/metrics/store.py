@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from stp_analytics.metrics.aggregate import aggregate, join_notes
+from stp_analytics.metrics.aggregate import aggregate
 from stp_analytics.metrics.cache import as_catalog
 from stp_analytics.metrics.comparators import (
     add_comparators,
@@ -21,6 +21,7 @@ from stp_analytics.metrics.comparators import (
     add_target_gap,
 )
 from stp_analytics.metrics.geo import GeoContext
+from stp_analytics.metrics.notes import join_notes
 from stp_analytics.metrics.peers import add_peers, peer_groups
 from stp_analytics.metrics.spc import add_spc
 from stp_analytics.metrics.specs import indicator_specs
