@@ -41,9 +41,22 @@ METHOD_COLUMNS = (("indicator", "Indicator"), ("statistic", "Statistic"),
                   ("confidence", "Confidence"), ("comparison", "Comparison with England"))
 
 
+#: a zero-width space: lets a long file name wrap at its separators on a printed page
+BREAK = "\u200b"
+
+
+def breakable(name: str) -> str:
+    """A file name that may wrap after ``/``, ``_`` and ``-`` (zero-width spaces), so a table of
+    file names fits the page without breaking every word anywhere (slow to lay out)."""
+    for separator in ("/", "_", "-"):
+        name = name.replace(separator, separator + BREAK)
+    return name
+
+
 def sources_table(pack: PackContext) -> Markup:
     """Every source behind an indicator in the store: publisher, period, licence, file."""
-    return indicator_table(sources_rows(pack), SOURCE_COLUMNS, caption="Sources")
+    rows = [{**row, "file": breakable(row["file"])} for row in sources_rows(pack)]
+    return indicator_table(rows, SOURCE_COLUMNS, caption="Sources")
 
 
 def sources_rows(pack: PackContext) -> list[dict[str, Any]]:
@@ -145,7 +158,9 @@ def quality_notes(pack: PackContext) -> list[str]:
 
 def reproducibility(pack: PackContext, parameters: Mapping[str, Any]) -> Markup:
     """Package version, SHA-256 of each data file and the parameters used (no timestamps)."""
-    return key_value_table(reproducibility_values(pack, parameters), caption="Reproducibility")
+    values = reproducibility_values(pack, parameters)
+    values = {breakable(key): value for key, value in values.items()}
+    return key_value_table(values, caption="Reproducibility")
 
 
 def reproducibility_values(pack: PackContext, parameters: Mapping[str, Any]) -> dict[str, Any]:
