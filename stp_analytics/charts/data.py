@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from stp_analytics.errors import DataValidationError, ParameterError
+from stp_analytics.schema import POLARITIES  # noqa: F401 - re-exported
 
 if TYPE_CHECKING:
     from stp_analytics.data.catalog import Catalog
 
-POLARITIES: tuple[str, ...] = ("high_is_good", "low_is_good", "none")
 INFO_COLUMNS: tuple[str, ...] = ("name", "short_name", "unit", "polarity", "source")
 
 

@@ -17,15 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stp_analytics.errors import ParameterError
+from stp_analytics.schema import COMPARISON_LABELS  # noqa: F401 - re-exported
 
 STYLE_PATH: Path = Path(__file__).with_name("stp.mplstyle")
 
 #: A4 portrait text width (17 cm) in inches: the widest a chart is drawn.
 A4_WIDTH_IN: float = 6.7
 
-COMPARISON_LABELS: tuple[str, ...] = (
-    "Better", "Similar", "Worse", "Higher", "Lower", "Not compared",
-)
 SPC_POINT_TYPES: tuple[str, ...] = (
     "common_cause",
     "special_cause_improvement",

@@ -13,14 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from stp_analytics import paths
+from stp_analytics.schema import AGGREGATIONS, POLARITIES, STATISTICS  # noqa: F401 - re-exported
 
 GAPS = ("health", "care", "finance")
-POLARITIES = ("high_is_good", "low_is_good", "none")
 COMPARISON_METHODS = ("single", "double", "quintiles", "none")
 CONFIDENCE_LEVELS = (0.95, 0.998)
-STATISTICS = ("proportion", "rate", "published", "count", "mean")
 GEOGRAPHIES = ("practice", "lad", "utla", "trust", "ccg", "lsoa", "stp")
-AGGREGATIONS = ("sum_counts", "population_weighted_mean", "sum")
 FREQUENCIES = ("annual", "monthly")
 TRANSFORMS = ("none", "log")
 

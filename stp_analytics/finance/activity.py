@@ -29,9 +29,9 @@ import numpy as np
 import pandas as pd
 
 from stp_analytics.errors import DataValidationError, ParameterError
+from stp_analytics.schema import ENGLAND_CODE
 
 ACTIVITY_INDICATORS: tuple[str, ...] = ("ae_attendances_all", "emergency_admissions_via_ae")
-ENGLAND_CODE = "E92000001"
 MONTHS_IN_YEAR = 12
 PER = 1000.0
 POPULATION_SOURCE = (

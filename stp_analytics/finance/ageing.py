@@ -28,10 +28,10 @@ import pandas as pd
 from stp_analytics.data.loaders.common import check_unique, read_csv_checked, to_number
 from stp_analytics.errors import DataValidationError
 from stp_analytics.paths import sources_dir
+from stp_analytics.schema import ENGLAND_CODE
 
 AGE_FILE = "ONS_MYE2_mid2018_LAD19_single_year_of_age_England_persons.csv.gz"
 AGE_COLUMNS = tuple([f"age_{age}" for age in range(90)] + ["age_90plus"])
-ENGLAND_CODE = "E92000001"
 OLDER_AGE = 65
 
 

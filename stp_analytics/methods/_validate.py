@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from stp_analytics.errors import DataValidationError, ParameterError
+from stp_analytics.schema import POLARITIES  # noqa: F401 - re-exported
 
-POLARITIES: tuple[str, ...] = ("high_is_good", "low_is_good", "none")
 """Which way is good for an indicator (Fingertips polarity)."""
 
 CONFIDENCE_RANGE: tuple[float, float] = (0.9, 1.0)

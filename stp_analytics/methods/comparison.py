@@ -20,17 +20,9 @@ import pandas as pd
 
 from stp_analytics.errors import ParameterError
 from stp_analytics.methods._validate import POLARITIES, broadcast, check_choice, check_choices
+from stp_analytics.schema import COMPARISON_LABELS, SIGNIFICANT_LABELS  # noqa: F401 - re-exported
 
-COMPARISON_LABELS: tuple[str, ...] = (
-    "Better",
-    "Similar",
-    "Worse",
-    "Higher",
-    "Lower",
-    "Not compared",
-)
 COMPARISON_METHODS: tuple[str, ...] = ("single", "double", "none")
-SIGNIFICANT_LABELS: frozenset[str] = frozenset({"Better", "Worse", "Higher", "Lower"})
 
 
 def direction_labels(above: np.ndarray, below: np.ndarray, polarity: np.ndarray) -> np.ndarray:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from stp_analytics.errors import CatalogError
+from stp_analytics.schema import AGGREGATIONS, STATISTICS  # noqa: F401 - re-exported
 
 if TYPE_CHECKING:
     from stp_analytics.data.catalog import Catalog
@@ -20,8 +21,6 @@ SPEC_COLUMNS = (
     "indicator", "name", "statistic", "multiplier", "geography", "aggregation", "frequency",
     "polarity", "comparison_method", "confidence", "target",
 )
-STATISTICS = ("proportion", "rate", "published", "count", "mean")
-AGGREGATIONS = ("sum_counts", "population_weighted_mean", "sum")
 
 
 def indicator_specs(catalog: Catalog) -> pd.DataFrame:

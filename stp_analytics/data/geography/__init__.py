@@ -19,7 +19,6 @@ from stp_analytics.data.geography.area_set import (
     load_area_set,
 )
 from stp_analytics.data.geography.lookup import (
-    ENGLAND_CODE,
     ENGLAND_NAME,
     footprint_table,
     normalise_name,
@@ -33,6 +32,7 @@ from stp_analytics.data.geography.population import (
     lad_to_utla,
     utla_population,
 )
+from stp_analytics.schema import ENGLAND_CODE
 
 __all__ = [
     "ENGLAND_CODE",
@@ -51,3 +51,4 @@ __all__ = [
     "resolve_area",
     "utla_population",
 ]
+

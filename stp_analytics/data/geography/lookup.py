@@ -16,7 +16,6 @@ import pandas as pd
 from stp_analytics.data.geography.area_set import AreaSet, load_area_set
 from stp_analytics.errors import UnknownAreaError
 
-ENGLAND_CODE = "E92000001"
 ENGLAND_NAME = "England"
 CLOSEST = 3
 

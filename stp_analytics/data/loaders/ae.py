@@ -34,10 +34,10 @@ from stp_analytics.data.loaders.common import (
     to_number,
 )
 from stp_analytics.errors import CatalogError, DataValidationError
+from stp_analytics.schema import ENGLAND_CODE
 
 COLUMNS = ("period", "org_code", "type", "attendances", "breaches", "admissions")
 MEASURES = ("four_hour", "attendances", "admissions")
-ENGLAND_CODE = "E92000001"
 
 
 @register_loader("ae_attendances")

@@ -33,9 +33,9 @@ from stp_analytics.data.loaders.common import (
     to_number,
 )
 from stp_analytics.errors import CatalogError
+from stp_analytics.schema import ENGLAND_CODE
 
 TOTAL = "Total Delayed Transfers of Care"
-ENGLAND_CODE = "E92000001"
 MEASURES = ("days", "days_per_100k")
 LATEST_POPULATION_NOTE = "population: mid-2018 estimate (latest in the vendored file)"
 

@@ -37,8 +37,8 @@ from stp_analytics.data.loaders.common import (
     to_number,
 )
 from stp_analytics.errors import CatalogError
+from stp_analytics.schema import ENGLAND_CODE
 
-ENGLAND_CODE = "E92000001"
 SEX_NAMES = {"male": "Male", "female": "Female", "persons": "Persons", "": "Persons",
              "na": "Persons", "all": "Persons"}
 EXPORT_COLUMNS = ("Indicator ID", "Area Code", "Time period", "Value", "Lower CI 95.0 limit",

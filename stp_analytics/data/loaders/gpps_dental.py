@@ -30,8 +30,8 @@ from stp_analytics.data.loaders.common import (
     to_number,
 )
 from stp_analytics.errors import CatalogError, DataValidationError
+from stp_analytics.schema import ENGLAND_CODE
 
-ENGLAND_CODE = "E92000001"
 ID_COLUMNS = ("period", "area_code_NHS", "area_type", "ICB22CD")
 REPEAT = "repeated row (identical to an earlier row of the same CCG and wave)"
 WEIGHTED_NOTE = "weighted survey counts (intervals approximate)"

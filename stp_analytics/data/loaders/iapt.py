@@ -40,8 +40,8 @@ from stp_analytics.data.loaders.common import (
 )
 from stp_analytics.data.loaders.registered import registered_adults
 from stp_analytics.errors import CatalogError, DataValidationError
+from stp_analytics.schema import ENGLAND_CODE
 
-ENGLAND_CODE = "E92000001"
 COUNTS = ("finished_course_treatment_count", "not_at_caseness_count", "recovery_count")
 COLUMNS = ("reporting_period", "org_type", "org_code", "org_name", *COUNTS)
 MEASURES = ("recovery", "finished_per_1000")

@@ -47,8 +47,8 @@ from stp_analytics.data.loaders.registered import (
     uses_latest_list,
 )
 from stp_analytics.errors import CatalogError, DataValidationError
+from stp_analytics.schema import ENGLAND_CODE
 
-ENGLAND_CODE = "E92000001"
 SOURCE_ENGLAND = "ENG"
 DIRECT = "X24"
 COLUMNS = ("month", "fin_year", "org_code")

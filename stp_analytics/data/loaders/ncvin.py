@@ -18,11 +18,11 @@ import pandas as pd
 
 from stp_analytics.data.loaders.common import check_unique, read_csv_checked, to_number
 from stp_analytics.data.loaders.practice_imd import first_row_error
+from stp_analytics.schema import ENGLAND_CODE
 
 NCVIN_DIABETES_FILE = (
     "PHE_NCVIN_diabetes_prevalence_estimates_CCG16_2015-2035_dm_data_via_ianbatesncc.csv.gz"
 )
-ENGLAND_CODE = "E92000001"
 
 #: codes the NCVIN file gives two CCGs -> their April 2016 codes (ONS CCG16 lookup)
 OLD_CCG_CODES: dict[str, str] = {

@@ -29,8 +29,8 @@ from stp_analytics.data.loaders.common import (
 )
 from stp_analytics.data.loaders.registered import registered_adults
 from stp_analytics.errors import CatalogError
+from stp_analytics.schema import ENGLAND_CODE
 
-ENGLAND_CODE = "E92000001"
 COLUMNS = ("PublicationPeriod", "Question", "Breakdown1", "Breakdown1Code", "Breakdown2", "value")
 ROUNDED_NOTE = "counts rounded to the nearest 5 by the publisher"
 

@@ -27,8 +27,8 @@ from stp_analytics.data.loaders.common import (
 )
 from stp_analytics.data.loaders.trust_lookup import read_trust_lookup
 from stp_analytics.errors import DataValidationError
+from stp_analytics.schema import ENGLAND_CODE
 
-ENGLAND_CODE = "E92000001"
 COLUMNS = ("Procode", "FTE staff", "Absence Rate")
 
 

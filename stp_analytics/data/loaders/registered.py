@@ -15,8 +15,8 @@ import pandas as pd
 
 from stp_analytics.data.loaders.common import file_label, read_csv_checked, to_number
 from stp_analytics.errors import DataValidationError
+from stp_analytics.schema import ENGLAND_CODE
 
-ENGLAND_CODE = "E92000001"
 FIRST_2017_18_MONTH = "2017-04"
 LATEST_LIST_MONTH = "2018-04"
 LIST_NOTE = "population: QOF 2017/18 list sizes (latest vendored)"

@@ -32,8 +32,8 @@ from stp_analytics.data.loaders.common import (
 )
 from stp_analytics.data.loaders.trust_lookup import read_trust_lookup
 from stp_analytics.errors import DataValidationError
+from stp_analytics.schema import ENGLAND_CODE
 
-ENGLAND_CODE = "E92000001"
 SOURCE_ENGLAND = "-"
 OPTIONS = ("code_column", "date_column", "open_column", "occupied_column", "period",
            "lookup_file")

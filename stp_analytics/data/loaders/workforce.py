@@ -42,8 +42,8 @@ from stp_analytics.data.loaders.registered import (
 )
 from stp_analytics.data.loaders.trust_lookup import read_trust_lookup
 from stp_analytics.errors import DataValidationError
+from stp_analytics.schema import ENGLAND_CODE
 
-ENGLAND_CODE = "E92000001"
 SOURCE_ENGLAND = "ENGLAND"
 ID_COLUMNS = ("sheet_row", "organisation_code", "organisation_name")
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
