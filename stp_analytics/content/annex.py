@@ -159,7 +159,8 @@ def quality_notes(pack: PackContext) -> list[str]:
 def reproducibility(pack: PackContext, parameters: Mapping[str, Any]) -> Markup:
     """Package version, SHA-256 of each data file and the parameters used (no timestamps)."""
     values = reproducibility_values(pack, parameters)
-    values = {breakable(key): value for key, value in values.items()}
+    values = {breakable(key) if key.startswith("sha256 ") else key: value
+              for key, value in values.items()}
     return key_value_table(values, caption="Reproducibility")
 
 

@@ -68,3 +68,19 @@ def ccg16_shares() -> pd.DataFrame:
     people = lsoas.groupby(["org_code", "stp_code"], sort=True)["people"].sum()
     share = (people / people.groupby(level="org_code").transform("sum")).rename("share")
     return share.reset_index().rename(columns={"stp_code": "area_code"})
+
+
+def join_ccg_footprints(ccgs: pd.DataFrame, lookup: pd.DataFrame, path: Path, *,
+                        code_column: str, period_column: str, what: str = "CCG",
+                        period_word: str = "") -> pd.DataFrame:
+    """``ccgs`` (with ``era`` and ``org_code``) joined to :func:`ccg_footprints`' lookup; a code
+    the lookup does not know is an error naming the file, its row and ``code_column``."""
+    joined = ccgs.merge(lookup, on=["era", "org_code"], how="left")
+    unknown = joined["area_code"].isna()
+    if unknown.any():
+        first = joined[unknown].iloc[0]
+        raise DataValidationError(
+            f"unknown {what} code {first['org_code']!r} in {period_word}{first[period_column]} "
+            "(not an April 2016 or 2017 CCG, nor a merged CCG in the successors table)",
+            file=file_label(path), row=int(first["source_row"]), column=code_column)
+    return joined

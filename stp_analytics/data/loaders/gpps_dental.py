@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from stp_analytics.data.loaders import register_loader
-from stp_analytics.data.loaders.ccg_footprints import ccg_footprints
+from stp_analytics.data.loaders.ccg_footprints import ccg_footprints, join_ccg_footprints
 from stp_analytics.data.loaders.common import (
     file_label,
     observations_frame,
@@ -85,14 +85,8 @@ def _indicator_rows(rows: pd.DataFrame, kept: pd.Series, repeat: pd.Series,
     ccgs = live[live["area_type"].eq("CCG")]
     ccgs = ccgs.assign(era=np.where(ccgs["period"] <= "2016", "ccg16", "ccg17"),
                        org_code=ccgs["area_code_NHS"])
-    joined = ccgs.merge(lookup, on=["era", "org_code"], how="left")
-    unknown = joined["area_code"].isna()
-    if unknown.any():
-        first = joined[unknown].iloc[0]
-        raise DataValidationError(
-            f"unknown CCG code {first['org_code']!r} in wave {first['period']} (not an April "
-            "2016 or 2017 CCG, nor a merged CCG in the successors table)",
-            file=file_label(path), row=int(first["source_row"]), column="area_code_NHS")
+    joined = join_ccg_footprints(ccgs, lookup, path, code_column="area_code_NHS",
+                                 period_column="period", period_word="wave ")
     joined = joined.assign(num=joined["num"] * joined["share"], den=joined["den"] * joined["share"])
     footprints = joined.groupby(["area_code", "period"], sort=True).agg(
         num=("num", lambda s: s.sum(min_count=1)), den=("den", lambda s: s.sum(min_count=1)),

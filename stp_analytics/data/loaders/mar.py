@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from stp_analytics.data.loaders import register_loader
-from stp_analytics.data.loaders.ccg_footprints import ccg_footprints
+from stp_analytics.data.loaders.ccg_footprints import ccg_footprints, join_ccg_footprints
 from stp_analytics.data.loaders.common import (
     check_not_negative,
     check_unique,
@@ -103,14 +103,8 @@ def _indicator_rows(table: pd.DataFrame, counts: pd.Series, repaired: pd.Series,
     era = np.where(table["month"] < CCG17_FIRST_MONTH, "ccg16", "ccg17")
     rows = table.assign(count=counts, era=era, repaired=repaired)
     ccgs = rows[~rows["org_code"].isin([SOURCE_ENGLAND, DIRECT])]
-    joined = ccgs.merge(lookup, on=["era", "org_code"], how="left")
-    unknown = joined["area_code"].isna()
-    if unknown.any():
-        first = joined[unknown].iloc[0]
-        raise DataValidationError(
-            f"unknown commissioner code {first['org_code']!r} in {first['month']} (not an "
-            "April 2016 or 2017 CCG, nor a merged CCG in the successors table)",
-            file=file_label(path), row=int(first["source_row"]), column="org_code")
+    joined = join_ccg_footprints(ccgs, lookup, path, code_column="org_code",
+                                 period_column="month", what="commissioner")
     joined["part"] = joined["count"] * joined["share"]
     grouped = joined.groupby(["area_code", "month"], sort=True)
     footprints = pd.concat([
