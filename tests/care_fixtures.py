@@ -44,3 +44,20 @@ def one_source_catalog(folder: Path, loader: str, text: str, indicators: dict,
     path = folder / "catalog.yml"
     path.write_text(yaml.safe_dump(document), encoding="utf-8")
     return load_catalog(path)
+
+
+def shipped_store(indicators: list[str]):
+    """The metric store of the shipped catalogue for these indicators only."""
+    from stp_analytics.data.catalog import load_catalog
+    from stp_analytics.metrics import build_store
+
+    catalog = load_catalog()
+    return build_store(catalog, observations=catalog.observations(indicators))
+
+
+def row_of(store, indicator: str, code: str, period: str) -> dict:
+    """The one row of an area or England for an indicator and period (fails if not one)."""
+    (row,) = store[(store["indicator"] == indicator) & (store["area_code"] == code)
+                   & (store["period"] == period)
+                   & store["area_role"].isin(["area", "england"])].to_dict("records")
+    return row

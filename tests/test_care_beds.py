@@ -5,11 +5,9 @@ from __future__ import annotations
 import csv
 
 import pytest
-from care_fixtures import one_source_catalog, raw_rows
+from care_fixtures import one_source_catalog, raw_rows, row_of, shipped_store
 
-from stp_analytics.data.catalog import load_catalog
 from stp_analytics.errors import DataValidationError
-from stp_analytics.metrics import build_store
 from stp_analytics.paths import data_catalog_dir
 
 CC_FILE = "NHSE_critical_care_sitrep_monthly_adult_beds_by_trust_2015-01_2020-01_extract.csv.gz"
@@ -19,16 +17,8 @@ GM = "E54000007"
 
 @pytest.fixture(scope="module")
 def store():
-    catalog = load_catalog()
-    wanted = ["critical_care_occupancy", "ga_bed_occupancy_winter"]
-    return build_store(catalog, observations=catalog.observations(wanted))
+    return shipped_store(["critical_care_occupancy", "ga_bed_occupancy_winter"])
 
-
-def _row(store, indicator, code, period):
-    (row,) = store[(store["indicator"] == indicator) & (store["area_code"] == code)
-                   & (store["period"] == period)
-                   & store["area_role"].isin(["area", "england"])].to_dict("records")
-    return row
 
 
 def _lookup():
@@ -41,14 +31,14 @@ def test_gm_critical_care_january_2019_summed_by_hand(store):
     rows = [r for r in raw_rows(CC_FILE) if r["Date"] == "2019-01-01" and r["Code"] in trusts]
     occupied = sum(float(r["adult_beds_occupied"]) for r in rows)
     beds = sum(float(r["adult_beds_open"]) for r in rows)
-    row = _row(store, "critical_care_occupancy", GM, "2019-01")
+    row = row_of(store, "critical_care_occupancy", GM, "2019-01")
     assert (row["numerator"], row["denominator"]) == (occupied, beds)
     assert len(rows) == 8  # GM trusts reporting critical care beds that month
 
 
 def test_england_is_the_files_england_row(store):
     (england,) = [r for r in raw_rows(CC_FILE) if r["Code"] == "-" and r["Date"] == "2019-01-01"]
-    row = _row(store, "critical_care_occupancy", "E92000001", "2019-01")
+    row = row_of(store, "critical_care_occupancy", "E92000001", "2019-01")
     assert row["denominator"] == float(england["adult_beds_open"]) == 4140
     assert row["numerator"] == float(england["adult_beds_occupied"]) == 3532
 
@@ -58,7 +48,7 @@ def test_ga_winter_is_bed_days_over_the_winter(store):
     assert len(rows) == 91  # 2 December 2019 to 1 March 2020
     occupied = sum(float(r["Occupied"]) for r in rows)
     beds = sum(float(r["Open"]) for r in rows)
-    row = _row(store, "ga_bed_occupancy_winter", "E92000001", "2019/20")
+    row = row_of(store, "ga_bed_occupancy_winter", "E92000001", "2019/20")
     assert row["value"] == pytest.approx(100 * occupied / beds)
 
 

@@ -4,26 +4,15 @@ not the sum over the 44 footprints."""
 from __future__ import annotations
 
 import pytest
-from care_fixtures import raw_rows
-
-from stp_analytics.data.catalog import load_catalog
-from stp_analytics.metrics import build_store
+from care_fixtures import raw_rows, row_of, shipped_store
 
 ENGLAND = "E92000001"
 
 
 @pytest.fixture(scope="module")
 def store():
-    catalog = load_catalog()
-    wanted = ["ae_four_hour_all", "delayed_transfer_days"]
-    return build_store(catalog, observations=catalog.observations(wanted))
+    return shipped_store(["ae_four_hour_all", "delayed_transfer_days"])
 
-
-def _row(store, indicator, code, period):
-    (row,) = store[(store["indicator"] == indicator) & (store["area_code"] == code)
-                   & (store["period"] == period)
-                   & store["area_role"].isin(["area", "england"])].to_dict("records")
-    return row
 
 
 def test_ae_england_is_all_providers_in_the_file(store):
@@ -31,18 +20,18 @@ def test_ae_england_is_all_providers_in_the_file(store):
             if r["period"].startswith("2019-03")]
     attendances = sum(float(r["attendances"]) for r in rows)
     seen = attendances - sum(float(r["breaches"]) for r in rows)
-    england = _row(store, "ae_four_hour_all", ENGLAND, "2019-03")
+    england = row_of(store, "ae_four_hour_all", ENGLAND, "2019-03")
     assert (england["numerator"], england["denominator"]) == (seen, attendances)
     assert round(england["value"], 1) == 86.6  # the published figure, not the footprints' 84.5
     areas = store[(store["indicator"] == "ae_four_hour_all") & store["area_role"].eq("area")
                   & (store["period"] == "2019-03")]
     assert areas["denominator"].sum() < attendances
-    gm = _row(store, "ae_four_hour_all", "E54000007", "2019-03")
+    gm = row_of(store, "ae_four_hour_all", "E54000007", "2019-03")
     assert gm["england_value"] == pytest.approx(england["value"])
 
 
 def test_delayed_days_england_is_the_files_england_row(store):
-    assert _row(store, "delayed_transfer_days", ENGLAND, "2019-03")["value"] == 138_776
+    assert row_of(store, "delayed_transfer_days", ENGLAND, "2019-03")["value"] == 138_776
     areas = store[(store["indicator"] == "delayed_transfer_days") & store["area_role"].eq("area")
                   & (store["period"] == "2019-03")]
     assert areas["value"].sum() != 138_776

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from care_fixtures import one_source_catalog, raw_rows
+from care_fixtures import one_source_catalog, raw_rows, row_of, shipped_store
 
-from stp_analytics.data.catalog import load_catalog
 from stp_analytics.errors import DataValidationError
-from stp_analytics.metrics import build_store
 
 OAPS_FILE = "NHSD_OAPs_open_data_feb-2017_STP_rows_extract.csv.gz"
 DENTAL_FILE = "StrategyUnit_GPPS_dental_results_by_CCG_2013-2022_q3_extract.csv.gz"
@@ -17,22 +15,14 @@ GM = "E54000007"
 
 @pytest.fixture(scope="module")
 def store():
-    catalog = load_catalog()
-    wanted = ["oaps_active_per_100k", "dentist_access"]
-    return build_store(catalog, observations=catalog.observations(wanted))
+    return shipped_store(["oaps_active_per_100k", "dentist_access"])
 
-
-def _row(store, indicator, code, period):
-    (row,) = store[(store["indicator"] == indicator) & (store["area_code"] == code)
-                   & (store["period"] == period)
-                   & store["area_role"].isin(["area", "england"])].to_dict("records")
-    return row
 
 
 def test_oaps_england_and_greater_manchester_are_the_files_rows(store):
     rows = {r["Breakdown1Code"]: r for r in raw_rows(OAPS_FILE) if r["Question"] == ACTIVE}
-    assert _row(store, "oaps_active_per_100k", "E92000001", "2017-02")["numerator"] == 681
-    gm = _row(store, "oaps_active_per_100k", GM, "2017-02")
+    assert row_of(store, "oaps_active_per_100k", "E92000001", "2017-02")["numerator"] == 681
+    gm = row_of(store, "oaps_active_per_100k", GM, "2017-02")
     assert gm["numerator"] == float(rows[GM]["value"])
     assert gm["value"] == pytest.approx(1e5 * gm["numerator"] / gm["denominator"])
 
@@ -40,12 +30,12 @@ def test_oaps_england_and_greater_manchester_are_the_files_rows(store):
 def test_dentist_access_england_and_cumbria_with_its_repeated_row_once(store):
     rows = raw_rows(DENTAL_FILE)
     (england,) = [r for r in rows if r["period"] == "2017" and r["area_type"] == "England"]
-    row = _row(store, "dentist_access", "E92000001", "2017")
+    row = row_of(store, "dentist_access", "E92000001", "2017")
     assert row["value"] == pytest.approx(100 * float(england["q3_yes"]) / float(england["q3_resp"]))
     assert round(row["value"], 1) == 92.6  # published
     cumbria = [r for r in rows if r["period"] == "2017" and r["area_code_NHS"] == "01H"]
     assert len(cumbria) == 2 and cumbria[0]["q3_yes"] == cumbria[1]["q3_yes"]  # a repeat
-    got = _row(store, "dentist_access", "E54000047", "2017")
+    got = row_of(store, "dentist_access", "E54000047", "2017")
     assert got["numerator"] == pytest.approx(float(cumbria[0]["q3_yes"]))
 
 
@@ -57,7 +47,7 @@ def test_dental_split_ccg_parts_are_summed_back(store):
                if r["STP17CD"] == GM}
     expected = sum(float(r["q3_yes"]) for r in rows if r["period"] == "2018"
                    and r["area_type"] == "CCG" and r["area_code_NHS"] in gm_ccgs)
-    assert _row(store, "dentist_access", GM, "2018")["numerator"] == pytest.approx(expected)
+    assert row_of(store, "dentist_access", GM, "2018")["numerator"] == pytest.approx(expected)
 
 
 OAPS_HEADER = "PublicationPeriod,Question,Breakdown1,Breakdown1Code,Breakdown2,value"
