@@ -7,7 +7,7 @@ store built by :func:`stp_analytics.metrics.build_store`.
 from __future__ import annotations
 
 import pytest
-from care_fixtures import one_source_catalog, raw_rows
+from care_fixtures import one_source_catalog, raw_rows, shipped_store
 
 from stp_analytics import methods
 from stp_analytics.data.catalog import load_catalog
@@ -25,8 +25,8 @@ def catalog():
 
 
 @pytest.fixture(scope="module")
-def store(catalog):
-    return build_store(catalog, observations=catalog.observations(INDICATORS))
+def store():
+    return shipped_store(INDICATORS)
 
 
 @pytest.fixture(scope="module")

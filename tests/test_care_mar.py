@@ -11,12 +11,11 @@ import csv
 from collections import defaultdict
 
 import pytest
-from care_fixtures import one_source_catalog, raw_rows
+from care_fixtures import one_source_catalog, raw_rows, shipped_store
 
 from stp_analytics.data.catalog import load_catalog
 from stp_analytics.data.geography import lad_population
 from stp_analytics.errors import DataValidationError
-from stp_analytics.metrics import build_store
 from stp_analytics.paths import data_catalog_dir
 
 MAR_FILE = "NHSE_MAR_commissioner_monthly_2015-04_to_2019-12_extract.csv.gz"
@@ -32,8 +31,8 @@ def catalog():
 
 
 @pytest.fixture(scope="module")
-def store(catalog):
-    return build_store(catalog, observations=catalog.observations(INDICATORS))
+def store():
+    return shipped_store(INDICATORS)
 
 
 @pytest.fixture(scope="module")
