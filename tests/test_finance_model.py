@@ -53,6 +53,7 @@ def worked_assumptions():
         provider_share=0.5,
         demand_moderation=0.01,
         stf_share_received=1.0,
+        stf_sustainability=None,  # the whole fund counts as the lever
         other_local_savings=0.05,
         non_demographic_growth=0.02,
         ageing_uplift=0.01,

@@ -56,6 +56,7 @@ class FinanceAssumptions:
     provider_share: float
     demand_moderation: float
     stf_share_received: float
+    stf_sustainability: float | None
     other_local_savings: float
     non_demographic_growth: float
     ageing_uplift: float

@@ -15,7 +15,9 @@ funding:
   growth and c_j the cost inflation of year j; do-nothing gap D_it = S_it - I_it;
 * levers, applied in this order, each leaving a residual gap:
   provider efficiency e on the provider share p: S x (1 - p (1 - (1 - e)^k)); demand moderation d:
-  x (1 - d)^k; the fund: income + a s_i STF_t; other local savings o: spending x (1 - o)^k.
+  x (1 - d)^k; the fund: income + a s_i min(STF_t, Z), Z its sustainability element (the
+  transformation element pays for new services outside the do-nothing spending, so it is not a
+  lever); other local savings o: spending x (1 - o)^k.
 
 Gaps are positive when spending exceeds income. Every lever is >= 0 by validation, so no
 lever can increase the gap.
@@ -37,7 +39,7 @@ BN = 1e9
 LEVERS: tuple[tuple[str, str], ...] = (
     ("gap_after_efficiency_gbp", "Provider efficiency"),
     ("gap_after_demand_moderation_gbp", "Demand moderation"),
-    ("gap_after_stf_gbp", "Sustainability and transformation fund"),
+    ("gap_after_stf_gbp", "Sustainability and transformation fund (sustainability element)"),
     ("gap_after_other_savings_gbp", "Other local savings"),
 )
 RESIDUAL_COLUMN = LEVERS[-1][0]
@@ -100,6 +102,15 @@ def cost_inflation_path(assumptions: FinanceAssumptions) -> np.ndarray:
                      for year in YEARS], dtype=float)
 
 
+def fund_lever_path(assumptions: FinanceAssumptions) -> np.ndarray:
+    """The national fund that counts as a lever each year, £: the fund, capped at its
+    sustainability element (``stf_sustainability``; blank: the whole fund counts)."""
+    fund = national_figures(assumptions)["stf_gbp"].to_numpy(dtype=float)
+    if assumptions.stf_sustainability is None:
+        return fund
+    return np.minimum(fund, assumptions.stf_sustainability * BN)
+
+
 def ageing_rate(baseline: pd.DataFrame, assumptions: FinanceAssumptions) -> np.ndarray:
     """Each area's ageing a year: England's rate x the area's ageing index (1 if not known)."""
     relative = (baseline["ageing_relative"].fillna(1.0).to_numpy(dtype=float)
@@ -110,7 +121,8 @@ def ageing_rate(baseline: pd.DataFrame, assumptions: FinanceAssumptions) -> np.n
 def project_arrays(baseline: pd.DataFrame, assumptions: FinanceAssumptions
                    ) -> dict[str, np.ndarray]:
     """The projection as arrays of shape (areas, years), £ (population in people): population,
-    income_gbp, stf_gbp, spend_do_nothing_gbp, gap_do_nothing_gbp and the four gap_after_*.
+    income_gbp, stf_gbp (the area's share of the whole fund), stf_lever_gbp (the part that
+    counts as a lever), spend_do_nothing_gbp, gap_do_nothing_gbp and the four gap_after_*.
     :func:`project_gap` lays them out as a table."""
     national = national_figures(assumptions)
     share = baseline["allocation_share"].to_numpy(dtype=float)[:, None]
@@ -123,6 +135,7 @@ def project_arrays(baseline: pd.DataFrame, assumptions: FinanceAssumptions
     years_on = steps + 1  # years after the 2015/16 base
     income = share * national["place_based_funding_gbp"].to_numpy()[None, :]
     fund = share * assumptions.stf_share_received * national["stf_gbp"].to_numpy()[None, :]
+    lever_fund = share * assumptions.stf_share_received * fund_lever_path(assumptions)[None, :]
     start_gap = starting_gap(baseline, assumptions).to_numpy(dtype=float)[:, None]
     start_spend = share * base_year_funding(assumptions) + start_gap
     pressure = (
@@ -146,8 +159,9 @@ def project_arrays(baseline: pd.DataFrame, assumptions: FinanceAssumptions
         "gap_do_nothing_gbp": spend - income,
         "gap_after_efficiency_gbp": after_efficiency - income,
         "gap_after_demand_moderation_gbp": after_demand - income,
-        "gap_after_stf_gbp": after_demand - income - fund,
-        "gap_after_other_savings_gbp": after_savings - income - fund,
+        "stf_lever_gbp": lever_fund,
+        "gap_after_stf_gbp": after_demand - income - lever_fund,
+        "gap_after_other_savings_gbp": after_savings - income - lever_fund,
     }
 
 
