@@ -26,6 +26,8 @@ _EXPORTS: dict[str, str] = {
     "prepare_bridge_data": "bridge", "plot_bridge": "bridge",
     "prepare_tornado_data": "tornado", "plot_tornado": "tornado",
     "prepare_heatmap_data": "heatmap", "plot_heatmap": "heatmap",
+    "prepare_per_head_data": "finance_context", "plot_per_head_range": "finance_context",
+    "prepare_outturn_data": "finance_context", "plot_outturn": "finance_context",
 }
 
 __all__ = sorted(_EXPORTS)
