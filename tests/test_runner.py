@@ -152,6 +152,16 @@ def test_three_gaps_pack_builds_for_three_footprints(tmp_path, monkeypatch):
     heatmap, note = render.league_heatmap(store, "stp2017")
     assert heatmap.startswith("<img") and note == ""
     assert "League heat map" in index and heatmap in index
+    # the finance reconciliation (issue 21): the index and every pack show the same 44-area sum
+    from stp_analytics.finance import default_assumptions
+    from stp_analytics.finance.reconcile import national_reconciliation
+
+    total = f"{national_reconciliation(default_assumptions()).final()['do_nothing_gbp_m']:,.0f}"
+    assert "Finance model: national reconciliation" in index and f"<td>{total}</td>" in index
+    for outcome in result.outcomes:
+        document = (pack_dir / outcome.folder / "pack.html").read_text(encoding="utf-8")
+        assert f"{total} (sum of 44)" in document
+        assert "Reported results include sustainability funding" in document
     manifest = runner.read_manifest(pack_dir / runner.MANIFEST_NAME)
     assert manifest["rendering_stack"] == runner.rendering_stack()  # what drew these packs
     monkeypatch.setenv(kernel_fork.START_MODE_VARIABLE, "exec")

@@ -17,6 +17,7 @@ from stp_analytics.build.config import (
     PackTask,
     json_bytes,
 )
+from stp_analytics.content.index_finance import finance_parameters
 from stp_analytics.data.files import sha256_file, write_atomic
 from stp_analytics.errors import BuildError
 
@@ -81,7 +82,8 @@ def write_index(pack_dir: Path, spec, manifest: dict, store: Path, store_hash: s
     path = pack_dir / INDEX_NAME
     key = {"packs": manifest["packs"], "store": store_hash, "templates": render.templates_hash(),
            "library": fingerprint.library_hash(), "title": spec.title, "area_set": config.area_set,
-           "catalog": str(config.catalog_path or "")}
+           "catalog": str(config.catalog_path or ""),
+           "finance": finance_parameters({**spec.parameters, **config.parameters})}
     digest = hashlib.sha256(json_bytes(without_durations(key))).hexdigest()
     previous = manifest.get("index") or {}
     if (previous.get("input_hash") == digest and path.is_file()
@@ -91,6 +93,7 @@ def write_index(pack_dir: Path, spec, manifest: dict, store: Path, store_hash: s
         title=spec.title, entries=manifest["packs"], store_path=store,
         area_set=config.area_set, area_label=label[0], area_label_plural=label[1],
         catalog_path=config.catalog_path, heatmap=heatmap,
+        finance_parameters={**spec.parameters, **config.parameters},
     ).encode("utf-8")
     write_atomic(path, document)
     manifest["index"] = {"input_hash": digest, "sha256": hashlib.sha256(document).hexdigest()}

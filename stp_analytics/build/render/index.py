@@ -8,17 +8,20 @@ from pathlib import Path
 from stp_analytics import __version__
 from stp_analytics.build.render.html import pack_css, sentence_case, templates_dir
 from stp_analytics.build.render.sanitise import sanitize_html
+from stp_analytics.content.index_finance import finance_reconciliation_html
 from stp_analytics.content.index_page import league_heatmap
 
 
 def render_index(
     *, title: str, entries: dict, store_path: Path, area_set: str, area_label: str = "footprint",
     area_label_plural: str = "footprints", catalog_path: Path | None = None,
-    heatmap: tuple[str, str] | None = None,
+    heatmap: tuple[str, str] | None = None, finance_parameters: dict | None = None,
 ) -> str:
     """The national overview page (static HTML, every value escaped by Jinja2). ``heatmap`` is
     :func:`league_heatmap`'s result for the same store, area set and catalogue when it has
-    been drawn already (the build draws it while its last packs run); else it is drawn here."""
+    been drawn already (the build draws it while its last packs run); else it is drawn here.
+    ``finance_parameters``: the build's parameters, of which the finance assumptions set the
+    finance reconciliation block (the same as every pack's)."""
     import jinja2
 
     environment = jinja2.Environment(
@@ -41,6 +44,7 @@ def render_index(
             "pdf": f"{folder}/pack.pdf" if built and "pack.pdf" in outputs else "",
         })
     heatmap_html, heatmap_note = heatmap or league_heatmap(store_path, area_set, catalog_path)
+    finance_html, finance_note = finance_reconciliation_html(area_set, finance_parameters)
     document = environment.get_template("index.html.j2").render(
         title=title,
         areas=areas,
@@ -49,6 +53,8 @@ def render_index(
         area_label_plural=area_label_plural,
         heatmap_html=heatmap_html,
         heatmap_note=heatmap_note,
+        finance_html=finance_html,
+        finance_note=finance_note,
         css=pack_css(str(templates_dir())),
         version=__version__,
     )
