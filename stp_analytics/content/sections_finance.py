@@ -17,7 +17,7 @@ from stp_analytics.content import display
 from stp_analytics.content.display import NOT_AVAILABLE, not_supplied, try_chart
 from stp_analytics.content.pack_content import PackContext
 from stp_analytics.content.sections import Section
-from stp_analytics.finance import FinanceResult
+from stp_analytics.finance import FinanceResult, efficiency
 from stp_analytics.finance import context as finance_context
 
 POSITION_TITLE = "The footprint in the national picture (MODEL)"
@@ -102,4 +102,53 @@ def projected_against_reported(pack: PackContext, finance_result: FinanceResult 
     return Section(OUTTURN_TITLE, pieces, {"outturn": outturn, "footprint_outturn": footprint})
 
 
-__all__ = ["national_position", "projected_against_reported"]
+EFFICIENCY_TITLE = "Efficiency context: acute trusts' cost per patient, 2019/20"
+EFFICIENCY_HEADERS = {"trust_name": "Acute trust", "cost_per_patient": "Cost per patient (£)",
+                      "cost_per_attendance": "Cost per attendance (£)",
+                      "position": "Rank among acute trusts (1 = lowest cost per patient)",
+                      "quartile": "Quarter (1 = lowest cost)", "period": "Year"}
+EFFICIENCY_NOTE = (
+    "Operating expenses divided by the market forces factor (which takes out unavoidable "
+    "differences in local costs) and by the number of patients treated, from NHS England's "
+    "Trust Peer Finder inputs for 2019/20 (a later year than the model). The patient is the unit "
+    "of activity because it counts the people each trust treated in every setting, and is less "
+    "sensitive than attendances to how follow-up contacts are counted; cost per attendance is "
+    "shown beside it. Peers: every acute trust in the file (it has no peer groups); mental "
+    "health and community trusts are left out. Neither measure is adjusted for case mix, so a "
+    "specialist or teaching trust's high cost per patient is a question, not a finding.")
+
+
+def efficiency_context(pack: PackContext) -> Section:
+    """The area's acute trusts' MFF-adjusted cost per patient against all acute trusts, 2019/20
+    (data: ``trust_costs``); "data not supplied" when none of its trusts is in the file."""
+    title = EFFICIENCY_TITLE
+    try:
+        rows = efficiency.area_trust_costs(pack.area_code, pack.area_set.name)
+        summary = efficiency.area_summary(pack.area_code, pack.area_set.name)
+    except Exception:  # noqa: BLE001 - the pack shows the notice instead
+        display.LOGGER.exception("%s could not be computed", title)
+        return Section(title, [display.heading(title), not_supplied(title, NOT_AVAILABLE)])
+    if rows.empty:
+        reason = ("no acute trust of this area is in the 2019/20 Trust Peer Finder file"
+                  if pack.area_set.name in efficiency.AREA_COLUMNS else
+                  f"trusts are not placed in {pack.label_plural}")
+        return Section(title, [display.heading(title), not_supplied(title, reason)])
+    shown = rows.assign(position=[f"{r} of {n}" for r, n in zip(rows["rank"], rows["peers"],
+                                                                strict=True)])
+    for column in ("cost_per_patient", "cost_per_attendance"):
+        shown[column] = shown[column].map(lambda v: f"{v:,.0f}")
+    sentence = (
+        f"Together, the {int(summary['area_trusts'])} acute trusts of {pack.area_name} spent "
+        f"£{summary['area_cost_per_patient']:,.0f} per patient in 2019/20 (adjusted for the "
+        f"market forces factor), against £{summary['all_acute_cost_per_patient']:,.0f} for all "
+        f"{int(summary['acute_trusts'])} acute trusts together; the median acute trust spent "
+        f"£{float(rows['peer_median_per_patient'].iloc[0]):,.0f}.")
+    return Section(title, [
+        display.heading(title), display.paragraph(EFFICIENCY_NOTE), display.paragraph(sentence),
+        display.frame_table(shown.loc[:, list(EFFICIENCY_HEADERS)].rename(
+            columns=EFFICIENCY_HEADERS), caption="MFF-adjusted operating cost per unit of "
+                                                 "activity, 2019/20"),
+    ], {"trust_costs": rows})
+
+
+__all__ = ["efficiency_context", "national_position", "projected_against_reported"]
