@@ -91,3 +91,19 @@ def test_pack_sections_show_tables_with_headers_and_a_notice_without_a_model(res
     for section in (sections_finance.national_position(None, None),
                     sections_finance.projected_against_reported(None, None)):
         assert "not yet available" in section._repr_html_()
+
+
+def test_do_nothing_sensitivity_covers_assumptions_and_the_starting_position(result):
+    rows = finance_context.do_nothing_tornado_rows(result)
+    assert list(rows["base"]) == pytest.approx([result.do_nothing_gap_gbp_m] * len(rows))
+    start = rows[rows["assumption"].str.startswith("Starting position")].iloc[0]
+    positions = result.starting_positions
+    assert start["residual_low"] == pytest.approx(positions["do_nothing_gbp_m"].min())
+    assert start["residual_high"] == pytest.approx(positions["do_nothing_gbp_m"].max())
+    # levers do not move the do-nothing gap, so they are not rows of this chart
+    assert not rows["assumption"].str.contains("Provider efficiency").any()
+    assert rows["assumption"].str.contains("Non-demographic").any()
+    chart = charts.plot_tornado(charts.prepare_tornado_data(rows), area_name="GM",
+                                measure="Do-nothing gap")
+    assert chart.alt_text.startswith("Tornado chart of the do-nothing gap for GM")
+    chart.close()

@@ -47,9 +47,10 @@ def prepare_tornado_data(rows: pd.DataFrame) -> pd.DataFrame:
                             ignore_index=True)
 
 
-def _tornado_alt_text(data: pd.DataFrame, area: str) -> str:
+def _tornado_alt_text(data: pd.DataFrame, area: str, measure: str = "Residual gap") -> str:
     widest = data.iloc[0]
-    return (f"Tornado chart of the residual finance gap for {area}: base "
+    what = "residual finance gap" if measure == "Residual gap" else measure.lower()
+    return (f"Tornado chart of the {what} for {area}: base "
             f"{gbp_m(data['base'].iloc[0])}; {len(data)} assumptions moved one at a time. "
             f"Widest swing: {widest['assumption']} ({gbp_m(widest['residual_low'])} at "
             f"{widest['low_label']} to {gbp_m(widest['residual_high'])} at "
@@ -70,8 +71,10 @@ def plot_tornado(
     area_name: str = "the area",
     title: str | None = None,
     source: str = "stp-packs finance model (data_catalog/finance_assumptions.yml)",
+    measure: str = "Residual gap",
 ) -> Chart:
-    """Draw a tornado chart from :func:`prepare_tornado_data` output."""
+    """Draw a tornado chart from :func:`prepare_tornado_data` output; ``measure`` names the gap
+    the rows move (the residual gap by default; the do-nothing gap for its own chart)."""
     require_columns(data, (*TORNADO_INPUT, "swing"), "plot_tornado data")
     colours = get_palette(palette)
     base = float(data["base"].iloc[0])
@@ -90,13 +93,13 @@ def plot_tornado(
                      label=f"Base {gbp_m(base)}", gid="tornado-base")
         axes.set_yticks(y, [wrap(a, 26) for a in data["assumption"]])
         axes.set_ylim(len(data) - 0.4, -0.6)
-        axes.set_xlabel("Residual gap in 2020/21 (£ million)")
+        axes.set_xlabel(f"{measure} in 2020/21 (£ million)")
         axes.margins(x=0.35)
         axes.xaxis.grid(True)
         axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3, fontsize=6.5)
         chart = finish_chart(
             figure, axes, owns_figure=owns, palette=colours, data=data,
-            title=title or f"{area_name}: how the residual gap moves with each assumption",
-            source=source, alt_text=_tornado_alt_text(data, area_name),
+            title=title or f"{area_name}: how the {measure.lower()} moves with each assumption",
+            source=source, alt_text=_tornado_alt_text(data, area_name, measure),
         )
     return chart

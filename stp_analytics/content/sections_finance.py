@@ -61,6 +61,30 @@ def national_position(pack: PackContext, finance_result: FinanceResult | None) -
     ], {"national_position": table, "per_head": per_head})
 
 
+DO_NOTHING_TITLE = "Sensitivity of the do-nothing gap and the starting position"
+
+
+def do_nothing_sensitivity(pack: PackContext, finance_result: FinanceResult | None) -> Section:
+    """How the 2020/21 do-nothing gap moves with each assumption that changes it and with the
+    choice of starting position (data: ``do_nothing_sensitivity``, ``starting_positions``)."""
+    title = DO_NOTHING_TITLE
+    if finance_result is None:
+        return Section(title, [display.heading(title), not_supplied(title, NOT_AVAILABLE)])
+    rows = finance_context.do_nothing_tornado_rows(finance_result)
+    chart = try_chart(title, lambda: charts.plot_tornado(
+        charts.prepare_tornado_data(rows), area_name=pack.area_name, measure="Do-nothing gap"))
+    positions = finance_result.starting_positions
+    shown = pd.DataFrame({
+        "Starting position": [f"{p}{' (in use)' if used else ''}"
+                              for p, used in zip(positions["position"], positions["in_use"],
+                                                 strict=True)],
+        "Do-nothing gap 2020/21 (£m)": positions["do_nothing_gbp_m"].map(lambda v: f"{v:,.0f}"),
+        "Residual gap 2020/21 (£m)": positions["residual_gbp_m"].map(lambda v: f"{v:,.0f}")})
+    return Section(title, [display.heading(title), chart, display.frame_table(
+        shown, caption="The 2020/21 gaps under each starting position (MODEL)")],
+        {"do_nothing_sensitivity": rows, "starting_positions": positions})
+
+
 def _outturn_table(outturn: pd.DataFrame) -> Markup:
     shown = outturn.loc[:, list(OUTTURN_HEADERS)].copy()
     for column in list(OUTTURN_HEADERS)[1:]:
@@ -151,4 +175,5 @@ def efficiency_context(pack: PackContext) -> Section:
     ], {"trust_costs": rows})
 
 
-__all__ = ["efficiency_context", "national_position", "projected_against_reported"]
+__all__ = ["do_nothing_sensitivity", "efficiency_context", "national_position",
+           "projected_against_reported"]

@@ -75,6 +75,28 @@ def position_sentence(result: FinanceResult) -> str:
     )
 
 
+def do_nothing_tornado_rows(result: FinanceResult) -> pd.DataFrame:
+    """Tornado rows for the 2020/21 do-nothing gap (£m): every assumption that moves it (the
+    ``do_nothing_*`` columns of the sensitivity table) and the choice of starting position (its
+    lowest and highest do-nothing gap among the choices). Columns as the residual tornado's."""
+    rows = result.sensitivity
+    moves = rows[(rows["do_nothing_high"] - rows["do_nothing_low"]).abs() > 1e-6]
+    table = pd.DataFrame({
+        "assumption": moves["assumption"], "low_label": moves["low_label"],
+        "high_label": moves["high_label"], "residual_low": moves["do_nothing_low"],
+        "residual_high": moves["do_nothing_high"], "base": moves["do_nothing_base"]})
+    positions = result.starting_positions.sort_values(["do_nothing_gbp_m", "position"])
+    if len(positions) > 1:
+        low, high = positions.iloc[0], positions.iloc[-1]
+        table = pd.concat([table, pd.DataFrame([{
+            "assumption": "Starting position (baseline_provider_position)",
+            "low_label": str(low["position"]), "high_label": str(high["position"]),
+            "residual_low": float(low["do_nothing_gbp_m"]),
+            "residual_high": float(high["do_nothing_gbp_m"]),
+            "base": result.do_nothing_gap_gbp_m}])], ignore_index=True)
+    return table.reset_index(drop=True)
+
+
 def per_head_distribution(result: FinanceResult) -> pd.DataFrame:
     """DataFrame[area_code, area_name, gap_do_nothing_per_head, residual_gap_per_head, is_area]:
     every area in 2020/21, largest do-nothing gap per head first."""
@@ -128,6 +150,7 @@ def _share(part: float, total: float) -> str:
 
 
 __all__ = [
+    "do_nothing_tornado_rows",
     "footprint_outturn",
     "footprint_outturn_sentence",
     "national_position",
