@@ -41,23 +41,31 @@ REPORTED_NOTE = (
     "(the underlying deficit by default).")
 
 
+def _unavailable(title: str, reason: str = NOT_AVAILABLE) -> Section:
+    """A section of its heading and a notice (the model did not run, or no data)."""
+    return Section(title, [display.heading(title), not_supplied(title, reason)])
+
+
+def _draw(title: str, prepare: str, plot: str, data: pd.DataFrame, **options: object) -> Markup:
+    """``charts.<plot>(charts.<prepare>(data), **options)`` as HTML, or a notice."""
+    return try_chart(title, lambda: getattr(charts, plot)(getattr(charts, prepare)(data),
+                                                           **options))
+
+
 def national_position(pack: PackContext, finance_result: FinanceResult | None) -> Section:
     """The footprint's share of the national do-nothing gap and its gap per head among the
     areas: a sentence, a table and a bar chart (data: ``national_position``, ``per_head``)."""
     if finance_result is None:
-        return Section(POSITION_TITLE, [display.heading(POSITION_TITLE),
-                                        not_supplied(POSITION_TITLE, NOT_AVAILABLE)])
+        return _unavailable(POSITION_TITLE)
     table = finance_context.national_position(finance_result)
     per_head = finance_context.per_head_distribution(finance_result)
-    chart = try_chart(POSITION_TITLE, lambda: charts.plot_per_head_range(
-        charts.prepare_per_head_data(per_head)))
     shown = table.rename(columns=POSITION_HEADERS)
     return Section(POSITION_TITLE, [
         display.heading(POSITION_TITLE),
         display.paragraph(finance_context.position_sentence(finance_result)),
         display.frame_table(shown, caption="The area beside the sum and range of all areas "
                                            "(MODEL, same assumptions)"),
-        chart,
+        _draw(POSITION_TITLE, "prepare_per_head_data", "plot_per_head_range", per_head),
     ], {"national_position": table, "per_head": per_head})
 
 
@@ -69,10 +77,10 @@ def do_nothing_sensitivity(pack: PackContext, finance_result: FinanceResult | No
     choice of starting position (data: ``do_nothing_sensitivity``, ``starting_positions``)."""
     title = DO_NOTHING_TITLE
     if finance_result is None:
-        return Section(title, [display.heading(title), not_supplied(title, NOT_AVAILABLE)])
+        return _unavailable(title)
     rows = finance_context.do_nothing_tornado_rows(finance_result)
-    chart = try_chart(title, lambda: charts.plot_tornado(
-        charts.prepare_tornado_data(rows), area_name=pack.area_name, measure="Do-nothing gap"))
+    chart = _draw(title, "prepare_tornado_data", "plot_tornado", rows,
+                  area_name=pack.area_name, measure="Do-nothing gap")
     positions = finance_result.starting_positions
     shown = pd.DataFrame({
         "Starting position": [f"{p}{' (in use)' if used else ''}"
@@ -110,13 +118,11 @@ def projected_against_reported(pack: PackContext, finance_result: FinanceResult 
     (chart and table) and the footprint's projected 2018/19 position against its acute trusts'
     reported results (data: ``outturn``, ``footprint_outturn``)."""
     if finance_result is None:
-        return Section(OUTTURN_TITLE, [display.heading(OUTTURN_TITLE),
-                                       not_supplied(OUTTURN_TITLE, NOT_AVAILABLE)])
+        return _unavailable(OUTTURN_TITLE)
     outturn = finance_context.outturn_comparison(finance_result)
     footprint = finance_context.footprint_outturn(finance_result)
-    chart = try_chart(OUTTURN_TITLE, lambda: charts.plot_outturn(
-        charts.prepare_outturn_data(outturn)))
-    pieces = [display.heading(OUTTURN_TITLE), display.paragraph(REPORTED_NOTE), chart,
+    pieces = [display.heading(OUTTURN_TITLE), display.paragraph(REPORTED_NOTE),
+              _draw(OUTTURN_TITLE, "prepare_outturn_data", "plot_outturn", outturn),
               _outturn_table(outturn)]
     if footprint.empty:
         pieces.append(not_supplied("This area's provider position 2018/19"))
@@ -151,12 +157,12 @@ def efficiency_context(pack: PackContext) -> Section:
         summary = efficiency.area_summary(pack.area_code, pack.area_set.name)
     except Exception:  # noqa: BLE001 - the pack shows the notice instead
         display.LOGGER.exception("%s could not be computed", title)
-        return Section(title, [display.heading(title), not_supplied(title, NOT_AVAILABLE)])
+        return _unavailable(title)
     if rows.empty:
         reason = ("no acute trust of this area is in the 2019/20 Trust Peer Finder file"
                   if pack.area_set.name in efficiency.AREA_COLUMNS else
                   f"trusts are not placed in {pack.label_plural}")
-        return Section(title, [display.heading(title), not_supplied(title, reason)])
+        return _unavailable(title, reason)
     shown = rows.assign(position=[f"{r} of {n}" for r, n in zip(rows["rank"], rows["peers"],
                                                                 strict=True)])
     for column in ("cost_per_patient", "cost_per_attendance"):
