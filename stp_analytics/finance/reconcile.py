@@ -84,6 +84,7 @@ def _model_measures(sums: pd.DataFrame, start_gap_gbp: float) -> dict[str, float
         "local_efficiency": -final[local].sum() / 1e3,
         "lever_provider_efficiency": -final["lever_efficiency_gbp_m"] / 1e3,
         "lever_demand_moderation": -final["lever_demand_moderation_gbp_m"] / 1e3,
+        "lever_stf": -final["lever_stf_gbp_m"] / 1e3,
         "per_head_min": final["do_nothing_per_head_min"],
         "per_head_max": final["do_nothing_per_head_max"],
         "starting_gap": -start_gap_gbp / 1e9,  # as a provider position (deficit < 0)
@@ -106,6 +107,7 @@ MEASURE_LABELS = {
     "local_efficiency": "model: provider efficiency + demand moderation + other savings 2020/21",
     "lever_provider_efficiency": "model: provider efficiency lever 2020/21",
     "lever_demand_moderation": "model: demand moderation lever 2020/21",
+    "lever_stf": "model: fund lever 2020/21 (its sustainability element)",
     "per_head_min": "model: lowest do-nothing gap per head 2020/21 (£)",
     "per_head_max": "model: highest do-nothing gap per head 2020/21 (£)",
     "starting_gap": "model: starting gap 2015/16 as a provider position",
