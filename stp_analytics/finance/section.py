@@ -162,7 +162,9 @@ def data_caveats(baseline_row: pd.Series | None = None) -> tuple[str, ...]:
         "data not supplied. Reported results include sustainability funding (the £2.45bn "
         "provider sustainability fund in 2018/19): the model starts before it (the 2015/16 "
         "underlying deficit, or reported results with the footprint's share of the fund taken "
-        "out) and adds the fund once, as a lever.",
+        "out) and adds the fund once, as a lever: only its sustainability element (£1.8bn a "
+        "year, stf_sustainability), because the transformation element pays for new services "
+        "that the do-nothing spending does not contain.",
         f"DHSC interim revenue support loans (BBC compilation) are matched by name "
         f"({_method_counts(loans)}); 'N/A' is read as no loan; loans are shown as context and "
         "are not part of the gap.",
