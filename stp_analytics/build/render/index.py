@@ -8,7 +8,7 @@ from pathlib import Path
 from stp_analytics import __version__
 from stp_analytics.build.render.html import pack_css, sentence_case, templates_dir
 from stp_analytics.build.render.sanitise import sanitize_html
-from stp_analytics.content.index_page import league_heatmap
+from stp_analytics.content.index_page import league_heatmap, sii_ranking
 
 
 def render_index(
@@ -41,6 +41,7 @@ def render_index(
             "pdf": f"{folder}/pack.pdf" if built and "pack.pdf" in outputs else "",
         })
     heatmap_html, heatmap_note = heatmap or league_heatmap(store_path, area_set, catalog_path)
+    sii_html, sii_note = sii_ranking(store_path, area_set, catalog_path)
     document = environment.get_template("index.html.j2").render(
         title=title,
         areas=areas,
@@ -49,6 +50,8 @@ def render_index(
         area_label_plural=area_label_plural,
         heatmap_html=heatmap_html,
         heatmap_note=heatmap_note,
+        sii_html=sii_html,
+        sii_note=sii_note,
         css=pack_css(str(templates_dir())),
         version=__version__,
     )

@@ -1,0 +1,242 @@
+"""The health chapter's inequality and detection-gap sections (issue 20 items 1 and 3).
+
+:func:`inequality` shows, for each practice-level indicator of
+:data:`stp_analytics.metrics.health_tables.INEQUALITY_INDICATORS`, the area's practices by
+national deprivation quintile (chart with 95% CIs and the fitted line, and a table) and the slope
+and relative index of inequality with England's. :func:`detection_gap` shows the estimated
+number of people with undiagnosed diabetes and the detection rate, with England's. The numbers
+come from :func:`stp_analytics.metrics.health_tables.load_or_build_health_tables`, computed
+once per build beside the metric store; this module only words and lays them out.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pandas as pd
+from markupsafe import Markup
+
+from stp_analytics.charts import inequality as inequality_chart
+from stp_analytics.content import display
+from stp_analytics.content.narrative import format_number
+from stp_analytics.content.pack_content import PackContext, indicator_name
+from stp_analytics.content.sections import Section
+from stp_analytics.errors import StpPacksError
+from stp_analytics.metrics import detection as detection_metrics
+from stp_analytics.metrics import health_tables
+from stp_analytics.schema import ENGLAND_CODE
+
+LOGGER = logging.getLogger(__name__)
+SII_SOURCE = ("QOF 2017-18 and PHE cervical screening Dec 2017 by practice; OHID Fingertips "
+              "93553 (IMD 2019 score of each practice)")
+NCVIN_SOURCE = "PHE NCVIN diabetes prevalence estimates 2017 (2016 CCGs); QOF 2017-18"
+INEQUALITY_INTRO = (
+    "Every practice in England is placed in a national quintile by the IMD 2019 deprivation "
+    "score of its registered population (quintile 1: the most deprived fifth of practices). "
+    "The slope index of inequality (SII) is the difference, along a line fitted to the "
+    "quintiles weighted by their registered population, between the most and the least "
+    "deprived ends of the {label}'s population; the relative index (RII) is their ratio. "
+    "Method: PHE (PHEindicatormethods phe_sii), 95% confidence intervals by simulation. "
+    "A positive SII means the value is higher among the more deprived.")
+QUINTILE_COLUMNS = (("quintile", "Quintile"), ("practices", "Practices"),
+                    ("denominator", "People counted"), ("value", "Value (%)"),
+                    ("interval", "95% CI"))
+DETECTION_COLUMNS = (("area", "Area"), ("estimated", "Estimated with diabetes (16+)"),
+                     ("recorded", "On practice registers (17+)"),
+                     ("undiagnosed", "Estimated undiagnosed"),
+                     ("detection_rate", "Detection rate"))
+
+
+def pack_health_tables(pack: PackContext) -> dict[str, pd.DataFrame]:
+    """The build's health tables (cached beside the pack's metric store)."""
+    cache_dir = Path(pack.store_path).parent if pack.store_path else None
+    return health_tables.load_or_build_health_tables(pack.catalog, pack.area_set.name, cache_dir)
+
+
+def health_tables_or_none(pack: PackContext) -> dict[str, pd.DataFrame] | None:
+    """:func:`pack_health_tables`, or None (cause logged) when they cannot be computed."""
+    try:
+        return pack_health_tables(pack)
+    except (StpPacksError, OSError, LookupError, ValueError):
+        LOGGER.exception("health tables could not be computed")
+        return None
+
+
+def _row(frame: pd.DataFrame, indicator: str | None, area_code: str) -> pd.Series | None:
+    rows = frame[frame["area_code"] == area_code]
+    if indicator is not None:
+        rows = rows[rows["indicator"] == indicator]
+    return None if rows.empty else rows.iloc[0]
+
+
+def _sii_text(fit: pd.Series) -> str:
+    return (f"{format_number(fit['sii'], 2)} percentage points (95% CI "
+            f"{format_number(fit['sii_lower'], 2)} to {format_number(fit['sii_upper'], 2)})")
+
+
+def sii_sentence(name: str, area_name: str, fit: pd.Series | None,
+                 england: pd.Series | None) -> str:
+    """The SII and RII of an area in words, with England's and whether their CIs overlap."""
+    if fit is None or pd.isna(fit["sii"]):
+        reason = "" if fit is None else f" ({fit['note']})"
+        return f"{name}: no slope index of inequality for {area_name}{reason}."
+    direction = "higher" if fit["sii"] > 0 else "lower"
+    text = (f"{name}: in {area_name} it is {direction} among the more deprived practices' "
+            f"patients: slope index of inequality {_sii_text(fit)}, relative index "
+            f"{format_number(fit['rii'], 2)}.")
+    if england is not None and pd.notna(england["sii"]):
+        text += f" England: SII {_sii_text(england)}, RII {format_number(england['rii'], 2)}."
+        if fit["sii_lower"] <= england["sii_upper"] and england["sii_lower"] <= fit["sii_upper"]:
+            text += " The intervals overlap: no clear difference from England's gap."
+        elif (fit["sii"] > 0) != (england["sii"] > 0):
+            text += f" The gradient in {area_name} runs the other way from England's."
+        else:
+            size = "larger" if abs(fit["sii"]) > abs(england["sii"]) else "smaller"
+            text += f" The gap is {size} in {area_name} (the intervals do not overlap)."
+    return text
+
+
+def quintile_rows(quantiles: pd.DataFrame) -> list[dict[str, str]]:
+    """One area's quintiles as table rows (empty quintiles say so)."""
+    rows = []
+    for _, row in quantiles.sort_values("quantile").iterrows():
+        label = f"{int(row['quantile'])}" + {1: " (most deprived)", 5: " (least deprived)"}.get(
+            int(row["quantile"]), "")
+        empty = row["practices"] == 0
+        rows.append({
+            "quintile": label, "practices": format_number(row["practices"], 0),
+            "denominator": format_number(row["denominator"], 0),
+            "value": "no practices" if empty else format_number(row["value"], 1),
+            "interval": "" if empty else (f"{format_number(row['lower'], 1)} to "
+                                          f"{format_number(row['upper'], 1)}"),
+        })
+    return rows
+
+
+def inequality_caveats(pack: PackContext, tables: dict[str, pd.DataFrame]) -> list[str]:
+    """Caveats for this area: a quintile with no practice, practices missing from QOF."""
+    notes = []
+    fits = tables["sii"][tables["sii"]["area_code"] == pack.area_code]
+    fitted = fits.loc[fits["note"].astype(str).str.startswith("fitted on"), "note"]
+    if len(fitted):
+        notes.append(
+            f"{pack.area_name} has no practice in national quintile 1 (the most deprived fifth "
+            f"of England's practices): its SII is {fitted.iloc[0]}, so it describes a "
+            "narrower range of deprivation than an area with practices in every quintile.")
+    gap = _row(tables["detection"], None, pack.area_code)
+    low, high = detection_metrics.COVERAGE_RANGE
+    if gap is not None and not low <= gap["coverage"] <= high:
+        notes.append(
+            f"Practices are missing from the QOF 2017-18 files (they have no Buckinghamshire "
+            f"practice): the practices of "
+            f"{pack.area_name} in the data list {format_number(100 * gap['coverage'], 0)}% of "
+            "its modelled adult population, so these quintiles describe the practices present "
+            "only.")
+    notes.append("Practices that closed or merged before the IMD 2019 practice scores were "
+                 "published have no score and are left out of the quintiles.")
+    return notes
+
+
+def _indicator_pieces(pack: PackContext, tables: dict[str, pd.DataFrame], indicator: str
+                      ) -> list[Markup]:
+    name = indicator_name(pack, indicator)
+    quantiles = tables["quantiles"][tables["quantiles"]["indicator"] == indicator]
+    fits = tables["sii"][tables["sii"]["indicator"] == indicator]
+    area = quantiles[quantiles["area_code"] == pack.area_code]
+    period = str(quantiles["period"].iloc[0]) if len(quantiles) else ""
+    sentence = sii_sentence(f"{name} ({period})", pack.area_name,
+                            _row(fits, None, pack.area_code), _row(fits, None, ENGLAND_CODE))
+
+    def chart() -> object:
+        data = inequality_chart.prepare_sii_data(quantiles, fits, pack.area_code, name=name,
+                                                 area_name=pack.area_name, source=SII_SOURCE)
+        return inequality_chart.plot_sii(data)
+
+    return [display.paragraph(sentence), display.try_chart(name, chart),
+            display.indicator_table(quintile_rows(area), QUINTILE_COLUMNS,
+                                    caption=f"{name} by national deprivation quintile of "
+                                            f"practice, {pack.area_name}")]
+
+
+def inequality(pack: PackContext) -> Section:
+    """Each practice-level indicator by deprivation quintile with its SII and RII (data:
+    ``quantiles``, ``sii`` for this area and England)."""
+    title = f"Inequality inside the {pack.label}"
+    tables = health_tables_or_none(pack)
+    pieces = [display.heading(title)]
+    if tables is None:
+        return Section(title, [*pieces, display.not_supplied(title, display.NOT_AVAILABLE)])
+    pieces.append(display.paragraph(INEQUALITY_INTRO.format(label=pack.label)))
+    for indicator in health_tables.INEQUALITY_INDICATORS:
+        pieces += _indicator_pieces(pack, tables, indicator)
+    pieces.append(display.bullet_list(inequality_caveats(pack, tables)))
+    codes = [pack.area_code, ENGLAND_CODE]
+    return Section(title, pieces, lambda: {
+        name: tables[name][tables[name]["area_code"].isin(codes)].reset_index(drop=True)
+        for name in ("quantiles", "sii")})
+
+
+def _about(value: float) -> str:
+    return f"about {format_number(round(value, -1), 0)}"
+
+
+def detection_sentence(area_name: str, gap: pd.Series | None, england: pd.Series | None) -> str:
+    """The detection gap in words, with England's."""
+    if gap is None or pd.isna(gap["detection_rate"]):
+        reason = "" if gap is None else f": {gap['note']}"
+        return f"Undiagnosed diabetes in {area_name}: data not supplied{reason}."
+    text = (f"PHE's model estimates {_about(gap['estimated'])} people aged 16+ with diabetes in "
+            f"{area_name} in 2017; {format_number(gap['recorded'], 0)} are on practice "
+            f"registers (QOF 2017-18): {_about(gap['undiagnosed'])} people with diabetes not "
+            f"yet diagnosed, a detection rate of {format_number(100 * gap['detection_rate'])}%.")
+    if england is not None and pd.notna(england["detection_rate"]):
+        text += (f" England: {_about(england['undiagnosed'])} undiagnosed, detection rate "
+                 f"{format_number(100 * england['detection_rate'])}%.")
+    return text
+
+
+def detection_rows(gap: pd.Series, area: str) -> dict[str, str]:
+    """A table row of the detection gap (figures "about", rounded to tens)."""
+    shown = pd.notna(gap["detection_rate"])
+    return {"area": area, "estimated": _about(gap["estimated"]),
+            "recorded": format_number(gap["recorded"], 0),
+            "undiagnosed": _about(gap["undiagnosed"]) if shown else "not computed",
+            "detection_rate": (f"{format_number(100 * gap['detection_rate'])}%" if shown
+                               else "not computed")}
+
+
+def detection_caveat(england: pd.Series | None) -> str:
+    """Why England is the sum of the CCG estimates, how CCGs map to footprints, the ages."""
+    published = ("" if england is None or pd.isna(england["england_published"]) else
+                 f" ({format_number(england['estimated'], 0)} summed against "
+                 f"{format_number(england['england_published'], 0)} published for 2017)")
+    return (f"PHE modelled each CCG separately, so the CCG estimates do not sum to its England "
+            f"figure{published}: England here is the sum of the CCGs, as the source intends. "
+            "The estimates are for 2016 CCGs, mapped to the 2017 footprints by population share "
+            "(each CCG's share of LSOAs, which hold similar populations). The model counts "
+            "people aged 16+, the registers 17+; the estimates carry no published interval, "
+            "so the gap is approximate and has no confidence interval. Buckinghamshire's "
+            "practices are missing from the QOF 2017-18 files, so England's register total "
+            "and detection rate are slightly low.")
+
+
+def detection_gap(pack: PackContext) -> Section:
+    """Estimated undiagnosed diabetes as a count and a detection rate, with England's (data:
+    ``detection`` for this area and England)."""
+    title = "Undiagnosed diabetes"
+    tables = health_tables_or_none(pack)
+    pieces = [display.heading(title)]
+    if tables is None:
+        return Section(title, [*pieces, display.not_supplied(title, display.NOT_AVAILABLE)])
+    table = tables["detection"]
+    gap, england = _row(table, None, pack.area_code), _row(table, None, ENGLAND_CODE)
+    rows = [detection_rows(row, label) for row, label in
+            ((gap, pack.area_name), (england, "England (sum of CCG estimates)"))
+            if row is not None]
+    pieces += [display.paragraph(detection_sentence(pack.area_name, gap, england)),
+               display.indicator_table(rows, DETECTION_COLUMNS,
+                                       caption=f"Diabetes detection gap, 2017 ({NCVIN_SOURCE})"),
+               display.paragraph(detection_caveat(england))]
+    return Section(title, pieces, lambda: {"detection": table[table["area_code"].isin(
+        [pack.area_code, ENGLAND_CODE])].reset_index(drop=True)})
