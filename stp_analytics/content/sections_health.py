@@ -24,7 +24,7 @@ from stp_analytics.content.pack_content import PackContext, indicator_name
 from stp_analytics.content.sections import Section
 from stp_analytics.errors import StpPacksError
 from stp_analytics.metrics import detection as detection_metrics
-from stp_analytics.metrics import health_tables
+from stp_analytics.metrics import health_tables, natural_units
 from stp_analytics.schema import ENGLAND_CODE
 
 LOGGER = logging.getLogger(__name__)
@@ -240,3 +240,52 @@ def detection_gap(pack: PackContext) -> Section:
                display.paragraph(detection_caveat(england))]
     return Section(title, pieces, lambda: {"detection": table[table["area_code"].isin(
         [pack.area_code, ENGLAND_CODE])].reset_index(drop=True)})
+
+
+NATURAL_UNIT_COLUMNS = (("indicator", "Indicator"), ("period", "Period"),
+                        ("england", "Against England's rate"),
+                        ("peers", "Against the best 5 of the 10 most similar"),
+                        ("basis", "Counted on"))
+
+
+def natural_unit_gaps(pack: PackContext) -> pd.DataFrame:
+    """:func:`metrics.natural_units.gap_in_natural_units` for the pack's area: its latest rows,
+    volumes from the mid-2018 age profile (finance ageing's) where there are no counts."""
+    from stp_analytics.content import narrative
+    from stp_analytics.finance.ageing import area_age_profiles
+
+    try:
+        profile = area_age_profiles(pack.area_set.name).loc[pack.area_code]
+        populations = natural_units.band_populations(profile)
+    except (StpPacksError, OSError, LookupError, ValueError):
+        LOGGER.exception("no mid-2018 age profile for %s", pack.area_code)
+        populations = {}
+    rows = narrative.area_rows(pack.store, pack.area_code)
+    return natural_units.gap_in_natural_units(
+        rows, populations, peers_label=f"the best 5 of the 10 most similar {pack.label_plural}")
+
+
+def natural_units_section(pack: PackContext) -> Section:
+    """The health gap in people or events: each rate's difference from England and from the
+    best similar areas (data: ``gaps``)."""
+    title = "The gap in people and events"
+    try:
+        gaps = natural_unit_gaps(pack)
+    except (StpPacksError, LookupError, ValueError):
+        LOGGER.exception("natural-unit gaps could not be computed")
+        return Section(title, [display.heading(title),
+                               display.not_supplied(title, display.NOT_AVAILABLE)])
+    health = set(pack.indicators("health"))
+    shown = gaps[gaps["indicator"].isin(health) & gaps["gap_england"].notna()]
+    rows = [{"indicator": indicator_name(pack, row["indicator"]), "period": row["period"],
+             "england": row["text_england"], "peers": row["text_peers"],
+             "basis": row["volume_basis"]} for _, row in shown.iterrows()]
+    intro = (f"Each rate's difference from England's, and from the best 5 of the 10 most "
+             f"similar {pack.label_plural}, as people or events in {pack.area_name}. Where the "
+             "value has no counts, the difference is applied to the mid-2018 population of the "
+             "indicator's age group (ONS) and is approximate (\"about\").")
+    return Section(title, [display.heading(title), display.paragraph(intro),
+                           display.indicator_table(rows, NATURAL_UNIT_COLUMNS,
+                                                   caption=f"The gap in natural units, "
+                                                           f"{pack.area_name}")],
+                   {"gaps": gaps})
