@@ -289,3 +289,60 @@ def natural_units_section(pack: PackContext) -> Section:
                                                    caption=f"The gap in natural units, "
                                                            f"{pack.area_name}")],
                    {"gaps": gaps})
+
+
+SMOKING_COMPARISON = {"Worse": "significantly worse than", "Better": "significantly better than",
+                      "Similar": "similar to"}
+
+
+def smoking_sentence(area_name: str, row: pd.Series) -> str:
+    """Smoking 2019 from counts in words: value, CI, the comparison with England, the method."""
+    if pd.isna(row["value"]):
+        return f"Adult smoking 2019 in {area_name}: data not supplied (no district value)."
+    verdict = SMOKING_COMPARISON.get(row["comparison"], "not compared with")
+    text = (f"Adult smoking 2019 (ONS Annual Population Survey via OHID Fingertips 92443, from "
+            f"district counts): "
+            f"{format_number(row['value'])}% of adults in {area_name} smoke (95% CI "
+            f"{format_number(row['lower'])} to {format_number(row['upper'])}), {verdict} "
+            f"England ({format_number(row['england_value'])}%, 95% CI "
+            f"{format_number(row['england_lower'])} to {format_number(row['england_upper'])}). "
+            f"The value is the estimated smokers over the adults of its "
+            f"{int(row['districts'])} districts or district shares; the interval combines the "
+            "districts' independent survey estimates.")
+    if row["split"]:
+        text += (f" {row['split']} (created in 2019) is apportioned to the districts it "
+                 "replaced by their mid-2017 population share, each taking the merged "
+                 "district's rate.")
+    if row["suppressed"]:
+        text += f" {row['suppressed']}: value suppressed by PHE, left out."
+    return text + (" The 2016-2018 smoking values elsewhere in this chapter are approximate: "
+                   "population-weighted means of district values, without an interval.")
+
+
+def smoking_table(pack: PackContext) -> pd.DataFrame:
+    """:func:`metrics.smoking.area_smoking` for every area of the pack's set and England."""
+    from stp_analytics.data.geography import lad_code_changes
+    from stp_analytics.data.loaders.aps_smoking import APS_SMOKING_FILE, read_aps_smoking
+    from stp_analytics.metrics.smoking import area_smoking
+    from stp_analytics.paths import sources_dir
+
+    districts = read_aps_smoking(sources_dir() / APS_SMOKING_FILE)
+    return area_smoking(districts, pack.area_set.part_lookup("lad"), lad_code_changes())
+
+
+def smoking_2019(pack: PackContext) -> Section:
+    """Adult smoking 2019 with a CI and a comparison with England (data: ``smoking``)."""
+    title = "Adult smoking 2019, from counts"
+    try:
+        table = smoking_table(pack)
+        row = _row(table, None, pack.area_code)
+    except (StpPacksError, OSError, LookupError, ValueError):
+        LOGGER.exception("smoking 2019 could not be computed")
+        row = None
+    if row is None:
+        return Section(title, [display.heading(title),
+                               display.not_supplied(title, display.NOT_AVAILABLE)])
+    return Section(title, [display.heading(title),
+                           display.paragraph(smoking_sentence(pack.area_name, row))],
+                   {"smoking": table[table["area_code"].isin([pack.area_code, ENGLAND_CODE])]
+                    .reset_index(drop=True)})
