@@ -346,3 +346,41 @@ def smoking_2019(pack: PackContext) -> Section:
                            display.paragraph(smoking_sentence(pack.area_name, row))],
                    {"smoking": table[table["area_code"].isin([pack.area_code, ENGLAND_CODE])]
                     .reset_index(drop=True)})
+
+
+def age_profile_data(pack: PackContext) -> tuple[pd.DataFrame, str]:
+    """(``band, area_share, england_share, area_people, england_people``, alt text) from the
+    mid-2018 single-year profiles (the finance model's ageing input)."""
+    from stp_analytics.finance.ageing import area_age_profiles, lad_age_profiles
+    from stp_analytics.metrics.age_profile import band_shares, share_aged
+
+    area = band_shares(area_age_profiles(pack.area_set.name).loc[pack.area_code])
+    england = band_shares(lad_age_profiles().loc[ENGLAND_CODE])
+    data = pd.DataFrame({"band": area["band"], "area_share": area["share"],
+                         "england_share": england["share"], "area_people": area["people"],
+                         "england_people": england["people"]})
+    alt = (f"Chart of {pack.area_name}'s population by age, mid-2018, against England's: "
+           f"{format_number(share_aged(area, 65))}% aged 65 and over (England "
+           f"{format_number(share_aged(england, 65))}%), {format_number(share_aged(area, 0, 15))}"
+           f"% under 20 (England {format_number(share_aged(england, 0, 15))}%).")
+    return data, alt
+
+
+def age_profile(pack: PackContext) -> Section:
+    """The footprint's population by age against England's (data: ``age_profile``)."""
+    from stp_analytics.charts.age_profile import plot_age_profile
+
+    title = "Population by age"
+    try:
+        data, alt = age_profile_data(pack)
+    except (StpPacksError, OSError, LookupError, ValueError):
+        LOGGER.exception("age profile could not be computed")
+        return Section(title, [display.heading(title),
+                               display.not_supplied(title, display.NOT_AVAILABLE)])
+    note = ("Persons only: the vendored ONS file has no split by sex, so this is an age "
+            "profile rather than a pyramid. The same profiles drive the finance model's "
+            "ageing assumption.")
+    chart = display.try_chart(title, plot_age_profile, data, area_name=pack.area_name,
+                              alt_text=alt)
+    return Section(title, [display.heading(title), chart, display.paragraph(note)],
+                   {"age_profile": data})

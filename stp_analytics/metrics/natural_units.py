@@ -124,7 +124,8 @@ def gap_in_natural_units(
         else:
             size = float(populations.get(row.indicator, np.nan))
             top = "+" if volume.age_to is None else f"-{volume.age_to}"
-            basis = f"mid-2018 population aged {volume.age_from}{top}"
+            basis = ("mid-2018 population (all ages)" if volume.age_from == 0 and top == "+"
+                     else f"mid-2018 population aged {volume.age_from}{top}")
         gaps = [(float(row.value) - float(other)) * size / volume.per
                 if pd.notna(row.value) and pd.notna(other) else np.nan
                 for other in (row.england_value, row.peer_best5_mean)]
