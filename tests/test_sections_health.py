@@ -139,3 +139,20 @@ def test_health_tables_are_computed_once_and_read_back(tmp_path, monkeypatch):
     assert sorted(p.name for p in (tmp_path / "health-set-k").iterdir()) == [
         "detection.parquet", "quantiles.parquet", "sii.parquet"]
     pd.testing.assert_frame_equal(first["sii"], again["sii"])
+
+
+def test_a_failed_build_is_not_retried_in_the_same_process(tmp_path, monkeypatch):
+    calls = []
+
+    def failing_build(catalog, area_set):
+        calls.append(area_set)
+        raise DataValidationError("no practice lookup")
+
+    monkeypatch.setattr(health_tables, "build_health_tables", failing_build)
+    monkeypatch.setattr(health_tables, "health_tables_key", lambda catalog, area_set: "k")
+    monkeypatch.setattr(health_tables, "_MEMORY", {})
+    monkeypatch.setattr(health_tables, "_FAILED", {})
+    for _ in range(2):
+        with pytest.raises(DataValidationError, match="no practice lookup"):
+            health_tables.load_or_build_health_tables(object(), "set", tmp_path)
+    assert calls == ["set"]

@@ -37,7 +37,7 @@ from stp_analytics.data.loaders.ncvin import (
     read_ncvin_diabetes,
 )
 from stp_analytics.data.loaders.practice_imd import PRACTICE_IMD_FILE, read_practice_imd
-from stp_analytics.errors import DataValidationError
+from stp_analytics.errors import DataValidationError, StpPacksError
 from stp_analytics.metrics import detection, inequality
 from stp_analytics.metrics.cache import as_catalog, store_hash
 from stp_analytics.paths import outputs_dir, sources_dir
@@ -57,6 +57,7 @@ TABLES = ("quantiles", "sii", "detection")
 EXTRA_FILES = (PRACTICE_IMD_FILE, NCVIN_DIABETES_FILE, LSOA_CCG16_FILE)
 
 _MEMORY: dict[Path, dict[str, pd.DataFrame]] = {}
+_FAILED: dict[Path, Exception] = {}
 
 
 def practice_counts(catalog: Any, indicator: str, period: str) -> pd.DataFrame:
@@ -137,6 +138,8 @@ def load_or_build_health_tables(
     target = folder / f"health-{area_set}-{health_tables_key(catalog, area_set)}"
     if target in _MEMORY:
         return _MEMORY[target]
+    if target in _FAILED:  # failed in this process (or the warm-up a kernel forked from)
+        raise _FAILED[target]
     files = {name: target / f"{name}.parquet" for name in TABLES}
     folder.mkdir(parents=True, exist_ok=True)
     with FileLock(f"{target}.lock"):  # two build workers: one computes, the other waits
@@ -144,7 +147,11 @@ def load_or_build_health_tables(
             if not build:
                 raise DataValidationError("health tables not computed for this store yet",
                                           file=str(target))
-            tables = build_health_tables(catalog, area_set)
+            try:
+                tables = build_health_tables(catalog, area_set)
+            except (StpPacksError, LookupError, ValueError) as error:
+                _FAILED[target] = error
+                raise
             target.mkdir(parents=True, exist_ok=True)
             for name, path in files.items():
                 with atomic_path(path) as temp:
