@@ -57,9 +57,12 @@ def comparison_rows(pack: PackContext) -> list[dict[str, Any]]:
                 & rows["approximate"].fillna(False).astype(bool)]
     changes = lad_code_changes()
     records = []
+    read: dict[str, pd.DataFrame] = {}  # each file once, whatever the number of sexes
     for row in rows.itertuples(index=False):
         geography = pack.catalog.indicators[row.indicator].geography
-        verdicts = _verdicts(pack, row.indicator)
+        if row.indicator not in read:
+            read[row.indicator] = _verdicts(pack, row.indicator)
+        verdicts = read[row.indicator]
         verdicts = verdicts[(verdicts["period"] == row.period) & (verdicts["sex"] == row.sex)]
         districts = dc.area_districts(pack.area_set.part_lookup(geography), pack.area_code)
         codes = dc.published_codes(districts, set(verdicts["area_code"]), changes)

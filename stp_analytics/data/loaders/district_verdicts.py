@@ -49,7 +49,8 @@ def read_district_verdicts(path: Path, sex_column: str | None = None) -> pd.Data
     frame = pd.DataFrame({
         "area_code": table["area_code"].str.strip(),
         "area_name": table["area_name"].str.strip() if "area_name" in table else "",
-        "period": table["period"].map(normalise_period),
+        "period": table["period"].map({label: normalise_period(label)  # once per label
+                                       for label in table["period"].unique()}),
         "sex": sex,
         "value": to_number(table, "value", path),
         "verdict": verdict,
