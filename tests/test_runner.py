@@ -143,6 +143,9 @@ def test_three_gaps_pack_builds_for_three_footprints(tmp_path, monkeypatch):
         for section in ("Summary", "Health and wellbeing gap", "Care and quality gap",
                         "Finance and efficiency gap", "Annex"):
             assert f">{section}</a></li>" in document  # in the contents list
+        # issue 20: every pack shows its inequality and detection gap (tables computed once)
+        assert "Inequality inside the footprint" in document
+        assert "slope index of inequality" in document and "Undiagnosed diabetes" in document
         reader = PdfReader(pack_dir / outcome.folder / "pack.pdf")
         last = len(reader.pages)
         assert f"Page {last} of {last}" in reader.pages[-1].extract_text()
@@ -162,6 +165,9 @@ def test_three_gaps_pack_builds_for_three_footprints(tmp_path, monkeypatch):
         document = (pack_dir / outcome.folder / "pack.html").read_text(encoding="utf-8")
         assert f"{total} (sum of 44)" in document
         assert "Reported results include sustainability funding" in document
+    assert "Inequality inside each footprint" in index  # ranked by the diabetes SII
+    assert "<td>Greater Manchester</td><td>2.53 (2.41 to 2.65)</td>" in index
+    assert len(list((tmp_path / "out" / ".cache").glob("health-stp2017-*/sii.parquet"))) == 1
     manifest = runner.read_manifest(pack_dir / runner.MANIFEST_NAME)
     assert manifest["rendering_stack"] == runner.rendering_stack()  # what drew these packs
     monkeypatch.setenv(kernel_fork.START_MODE_VARIABLE, "exec")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 
 def league_heatmap(store_path: Path, area_set: str, catalog_path: Path | None = None
@@ -37,3 +39,78 @@ def league_heatmap(store_path: Path, area_set: str, catalog_path: Path | None = 
         return chart.img_html(), ""
     finally:
         chart.close()
+
+
+
+SII_RANKING_TITLE = "Inequality inside each area: slope index of inequality"
+SII_RANKING_COLUMNS = (("rank", "Rank"), ("code", "Code"), ("name", "Area"),
+                       ("diabetes", "QOF diabetes prevalence 2017/18: SII, points (95% CI)"),
+                       ("screening", "Cervical screening 25-49, 2017: SII, points (95% CI)"),
+                       ("note", "Note"))
+SII_RANKING_NOTE = (
+    "Each area's practices by national deprivation quintile of practice (IMD 2019 score); PHE's "
+    "slope index of inequality, positive when the value is higher among the more deprived. "
+    "Ranked: areas with practices in every quintile. Areas with no practice in quintile 1 "
+    "follow, unranked: fitted on four quintiles (see the note), their SII describes a narrower "
+    "range of deprivation.")
+
+
+def _sii_cell(fit: Any) -> str:
+    from stp_analytics.content.narrative import format_number
+
+    if fit is None or fit["sii"] != fit["sii"]:
+        return "not computed"
+    return (f"{format_number(fit['sii'], 2)} ({format_number(fit['sii_lower'], 2)} to "
+            f"{format_number(fit['sii_upper'], 2)})")
+
+
+def sii_ranking_rows(sii: Any, names: Mapping[str, str]) -> list[dict[str, str]]:
+    """Table rows ranking the areas of an SII table (``metrics.health_tables`` ``sii``) by the
+    QOF diabetes SII, largest first: areas fitted on every quintile are ranked, the others
+    follow unranked (largest first, missing last), then England."""
+    from stp_analytics.schema import ENGLAND_CODE
+
+    by_indicator = {indicator: frame.set_index("area_code")
+                    for indicator, frame in sii.groupby("indicator")}
+    diabetes = by_indicator["qof_diabetes_prevalence"]
+    screening = by_indicator.get("cervical_screening_25_49", diabetes.iloc[:0])
+    areas = diabetes.drop(index=ENGLAND_CODE, errors="ignore")
+    full = areas["note"].fillna("").astype(str).eq("") & areas["sii"].notna()
+    order = areas.assign(full=full).sort_values(["full", "sii"], ascending=False,
+                                                na_position="last", kind="mergesort")
+    rows = []
+    for rank, (code, fit) in enumerate(order.iterrows(), start=1):
+        rows.append({"rank": str(rank) if fit["full"] else "", "code": code,
+                     "name": str(names.get(code, code)), "diabetes": _sii_cell(fit),
+                     "screening": _sii_cell(screening.loc[code] if code in screening.index
+                                            else None),
+                     "note": str(fit["note"] or "")})
+    rows.append({"rank": "", "code": ENGLAND_CODE, "name": "England",
+                 "diabetes": _sii_cell(diabetes.loc[ENGLAND_CODE]
+                                       if ENGLAND_CODE in diabetes.index else None),
+                 "screening": _sii_cell(screening.loc[ENGLAND_CODE]
+                                        if ENGLAND_CODE in screening.index else None),
+                 "note": ""})
+    return rows
+
+
+def sii_ranking(store_path: Path, area_set: str, catalog_path: Path | None = None
+                ) -> tuple[str, str]:
+    """(HTML table of :func:`sii_ranking_rows`, a note); ("", reason) when the tables are
+    missing. The SIIs come from :func:`stp_analytics.metrics.health_tables.
+    load_or_build_health_tables`, cached beside the store by the build's packs: the index only
+    reads them, it never computes them."""
+    from stp_analytics.content import display
+    from stp_analytics.data.geography import load_area_set
+    from stp_analytics.errors import StpPacksError
+    from stp_analytics.metrics import health_tables
+
+    try:
+        sii = health_tables.load_or_build_health_tables(
+            catalog_path, area_set, Path(store_path).parent, build=False)["sii"]
+        names = load_area_set(area_set).areas.set_index("area_code")["area_name"].to_dict()
+        rows = sii_ranking_rows(sii, names)
+    except (StpPacksError, OSError, LookupError, ValueError) as error:
+        return "", f"Inequality ranking not available: {error}"
+    return (str(display.indicator_table(rows, SII_RANKING_COLUMNS, caption=SII_RANKING_TITLE)),
+            SII_RANKING_NOTE)

@@ -6,7 +6,8 @@ pack's notebook parameters. It loads what every kernel of that pack would otherw
 itself at the start -- modules imported inside functions (matplotlib, Pillow, pyarrow's parquet
 reader), the catalogue, the area set and its lookups, the finance baseline -- so each forked
 kernel starts with them in memory. It only reads inputs the packs read anyway, keyed by their
-paths; it computes nothing a pack shows, and a kernel that changes what it inherited changes its
+paths; it computes nothing a pack shows (except the build's health tables, cached beside the
+store, which every pack reads), and a kernel that changes what it inherited changes its
 own copy.
 """
 
@@ -30,3 +31,8 @@ def three_gaps(parameters: dict[str, Any]) -> None:
                    if name in parameters}
     finance.finance_section(pack.area_code, assumptions or None, pack.area_set.name)
     pack_charts.spine_chart(pack, "health")
+    # the national health tables (deprivation quintiles, SII, detection gap): computed once per
+    # build beside the store (about 15-45 s), then in memory in every forked kernel
+    from stp_analytics.content import sections_health
+
+    sections_health.health_tables_or_none(pack)

@@ -9,7 +9,7 @@ from stp_analytics import __version__
 from stp_analytics.build.render.html import pack_css, sentence_case, templates_dir
 from stp_analytics.build.render.sanitise import sanitize_html
 from stp_analytics.content.index_finance import finance_reconciliation_html
-from stp_analytics.content.index_page import league_heatmap
+from stp_analytics.content.index_page import league_heatmap, sii_ranking
 
 
 def render_index(
@@ -45,6 +45,7 @@ def render_index(
         })
     heatmap_html, heatmap_note = heatmap or league_heatmap(store_path, area_set, catalog_path)
     finance_html, finance_note = finance_reconciliation_html(area_set, finance_parameters)
+    sii_html, sii_note = sii_ranking(store_path, area_set, catalog_path)
     document = environment.get_template("index.html.j2").render(
         title=title,
         areas=areas,
@@ -55,6 +56,8 @@ def render_index(
         heatmap_note=heatmap_note,
         finance_html=finance_html,
         finance_note=finance_note,
+        sii_html=sii_html,
+        sii_note=sii_note,
         css=pack_css(str(templates_dir())),
         version=__version__,
     )
