@@ -52,7 +52,11 @@ def test_issue_figures_and_corrections():
     # the 2018/19 figure before the exceptional adjustment is the published arithmetic
     assert figure_value("provider_outturn_2018_19_before_adjustment") == pytest.approx(
         figure_value("provider_outturn_2018_19") - 0.256)
-    assert not load_calibration()["stp_submissions_do_nothing_2020_21"].verified
+    # IPPR's press release gives the total ("over £24 billion") but not the per-head range
+    figures = load_calibration()
+    assert figures["stp_submissions_do_nothing_2020_21"].verified
+    assert "over £24 billion" in figures["stp_submissions_do_nothing_2020_21"].quote
+    assert not figures["stp_submissions_per_head_low_2020_21"].verified
 
 
 def test_model_defaults_are_the_published_figures():
