@@ -305,7 +305,7 @@ def finance_model(pack: PackContext, finance_result: FinanceResult | None,
     when the model did not run."""
     if finance_by_trust.applies(pack):  # ICBs: no model; what applies, and trusts' finances
         title = f"Finance for {pack.label_plural}"
-        return Section(title, [display.heading(title), finance_display.finance_html(None, notice),
+        return Section(title, [display.heading(title),
                                finance_by_trust.finance_without_model(pack)],
                        lambda: {"trusts": finance_by_trust.trust_finances(pack)})
     title = "Do-nothing and do-something model to 2020/21"
