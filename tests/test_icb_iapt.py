@@ -8,6 +8,8 @@ never receives the 2022 ICB's value.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from care_fixtures import one_source_catalog, raw_rows, row_of
 
@@ -56,6 +58,16 @@ def test_greater_manchester_icb_recovery_2024_25_by_hand(icb_store):
     england = row_of(icb_store, "iapt_recovery", "E92000001", "2024/25")
     assert (england["numerator"], england["denominator"]) == _raw("2024-25", "England", "All")
     assert row["england_value"] == pytest.approx(england["value"])
+
+
+def test_the_docs_quote_the_store(icb_store):
+    gm = row_of(icb_store, "iapt_recovery", GM_ICB, "2024/25")
+    england = row_of(icb_store, "iapt_recovery", "E92000001", "2024/25")
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "area_sets.md").read_text("utf-8")
+    quoted = (f"Greater Manchester 2024/25: {gm['numerator']:,.0f} recovered of "
+              f"{gm['denominator']:,.0f} finished at caseness, {gm['value']:.1f}%; England "
+              f"{england['value']:.1f}%")
+    assert quoted in " ".join(docs.split())
 
 
 def test_all_42_icbs_have_each_icb_year_and_no_footprint_year(icb_store):
