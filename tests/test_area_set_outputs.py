@@ -66,3 +66,57 @@ def test_stp2017_and_icb2022_packs_in_one_output_folder_never_mix(tmp_path):
     again = runner.build(helpers.config(out, stores["stp2017"], pack=str(helpers.TEXT_PACK),
                                         areas=(SHARED_CODE,), workers=1))
     assert [o.status for o in again.outcomes] == ["skipped"]
+
+
+@pytest.mark.slow
+def test_real_icb_pack_says_icb_and_shares_no_file_with_the_stp_of_the_same_code(tmp_path):
+    """The real three gaps pack, HTML only: Greater Manchester ICB (E54000057) and Cheshire and
+    Merseyside (E54000008, an ICB code and a 2017 STP code) of icb2022, then E54000008 of
+    stp2017 into the same output folder."""
+    import re
+    from html import unescape
+
+    out = tmp_path / "out"
+    stores = {name: cache.load_or_build_store(area_set=name) for name in ("icb2022", "stp2017")}
+    areas = {"icb2022": ("E54000057", SHARED_CODE), "stp2017": (SHARED_CODE,)}
+    for name in ("icb2022", "stp2017"):
+        config = runner.BuildConfig(area_set=name, areas=areas[name], formats=("html",),
+                                    out_dir=out, store_path=stores[name], workers=2,
+                                    progress=False)
+        result = runner.build(config)
+        assert result.exit_code == 0, runner.summary_lines(result)
+    icb_dir, stp_dir = out / "three_gaps-icb2022", out / "three_gaps"
+    manifests = {name: runner.read_manifest(folder / runner.MANIFEST_NAME)
+                 for name, folder in (("icb2022", icb_dir), ("stp2017", stp_dir))}
+    assert {m["area_set"] for m in manifests.values()} == {"icb2022", "stp2017"}
+    assert sorted(manifests["icb2022"]["packs"]) == ["E54000008", "E54000057"]
+    assert sorted(manifests["stp2017"]["packs"]) == [SHARED_CODE]
+    assert stores["icb2022"].name.startswith("store-icb2022-")
+    assert stores["stp2017"].name.startswith("store-stp2017-")
+
+    def text(folder, code, name):
+        entry = manifests[name]["packs"][code]
+        html = (folder / entry["folder"] / "pack.html").read_text(encoding="utf-8")
+        body = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", html, flags=re.S)
+        return unescape(re.sub(r"<[^>]+>", " ", body)), entry
+
+    gm, gm_entry = text(icb_dir, "E54000057", "icb2022")
+    cm_icb, _ = text(icb_dir, SHARED_CODE, "icb2022")
+    cm_stp, _ = text(stp_dir, SHARED_CODE, "stp2017")
+    assert gm_entry["area_name"] == "NHS Greater Manchester Integrated Care Board"
+    for page in (gm, cm_icb):
+        assert "About this ICB" in page and re.search(r"of 42 ICBs", page)
+        # the ICB is never called a footprint or an STP; the 2017 model is named as such
+        said = re.sub(r"44 STP footprints of 2017|footprint model|parameter footprint|"
+                      r"2017 footprints \(STP rows\)", "", page)
+        assert not re.search(r"\bSTPs?\b|\b[Ff]ootprints?\b", said), re.findall(
+            r".{60}(?:\bSTPs?\b|\b[Ff]ootprints?\b).{60}", said)[:5]
+        assert "Finance for ICBs" in page and "Do-nothing gap (£m)" not in page
+        assert "2024/25" in page  # IAPT recovery, the latest year, by the ICB's own rows
+    assert "Tameside and Glossop CCG (87% of its 2011 LSOAs lie in this ICB)" in gm
+    assert "Integrated Care Board" not in cm_stp and "2024/25" not in cm_stp
+    assert "About this footprint" in cm_stp
+    index = (icb_dir / INDEX_NAME).read_text(encoding="utf-8")
+    assert 'alt="League heat map of 42 areas' in index  # every ICB, not only those built
+    assert "2 packs, one for each ICB of the area set icb2022" in index
+    assert "Integrated Care Board" not in (stp_dir / INDEX_NAME).read_text(encoding="utf-8")

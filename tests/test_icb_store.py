@@ -18,9 +18,9 @@ TAMESIDE_AND_GLOSSOP = "E38000182"  # the only GM CCG of 2017 split between two 
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory) -> pd.DataFrame:
-    folder = tmp_path_factory.mktemp("icb-store")
-    return read_store(load_or_build_store(load_catalog(), "icb2022", cache_dir=folder))
+def store() -> pd.DataFrame:
+    # the default cache: the real ICB build test (test_area_set_outputs) reuses this store
+    return read_store(load_or_build_store(load_catalog(), "icb2022"))
 
 
 def raw(file_name: str, **options) -> pd.DataFrame:

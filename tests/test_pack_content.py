@@ -101,7 +101,7 @@ def test_summary_facts_lists_parts_and_split_districts() -> None:
     rows = cells(html)
     assert rows[1] == ["CCG", "Greater Manchester (E54000007)"]
     assert rows[3] == ["Registered population (QOF 2017/18 list sizes)", "2,900,000"]
-    assert "Bolton; High Peak (36% of its population lies in this CCG)" in html
+    assert "Bolton; High Peak (36% of its 2011 LSOAs lie in this CCG)" in html
     assert "Elsewhere" not in html and "Acute trusts" not in html
 
 

@@ -100,7 +100,7 @@ def test_facts_and_tiles_carry_their_numbers() -> None:
     assert facts.pieces[0] == display.stylesheet() + pack_content.summary_facts(pack)
     table = facts.data["facts"].set_index("item")["value"]
     assert table["registered_population"] == 2_900_000
-    assert "High Peak (36% of its population lies in this CCG)" in set(facts.data["parts"]["name"])
+    assert "High Peak (36% of its 2011 LSOAs lie in this CCG)" in set(facts.data["parts"]["name"])
     tiles = sections.three_gaps(pack, None)
     assert tiles.data["tiles"]["title"].tolist() == [
         "Health and wellbeing gap", "Care and quality gap", "Finance and efficiency gap"]

@@ -17,7 +17,7 @@ from stp_analytics.content.display import (
     paragraph,
     try_call,
 )
-from stp_analytics.content.pack_content import PackContext, part_names
+from stp_analytics.content.pack_content import SPLIT_SHARE, PackContext, part_names
 
 OGL_ATTRIBUTION = (
     "Contains public sector information licensed under the Open Government Licence v3.0."
@@ -147,12 +147,15 @@ def quality_notes(pack: PackContext) -> list[str]:
             "Matched to organisations by name (no code in the source; matches listed in "
             f"data_catalog/name_matches/): {', '.join(matched)}."
         )
-    split = [name for name in part_names(pack, "lad") if "% of its population lies" in name]
-    if split:
-        notes.append(
-            f"Districts split between {pack.label_plural}, apportioned by their share of "
-            f"population: {'; '.join(split)}."
-        )
+    for part_type, kind, extra in (("lad", "Districts", ""), ("ccg", "CCGs", (
+            f" (practice data follow each practice's own {pack.label})"))):
+        split = [name for name in part_names(pack, part_type) if SPLIT_SHARE in name]
+        if split:
+            notes.append(
+                f"{kind} split between {pack.label_plural}: their data are apportioned by "
+                f"their share of 2011 LSOAs (small areas of about 1,500 residents) in each"
+                f"{extra}: {'; '.join(split)}."
+            )
     return notes
 
 

@@ -125,6 +125,10 @@ def open_pack(
 # ---------------------------------------------------------------- summary
 
 
+#: what a split part's share is: its share of the 2011 LSOAs (small areas), not of its population
+SPLIT_SHARE = "of its 2011 LSOAs"
+
+
 def part_names(pack: PackContext, part_type: str) -> list[str]:
     """Names of the parts of the area (with the share when a part is split between areas)."""
     try:
@@ -136,7 +140,7 @@ def part_names(pack: PackContext, part_type: str) -> list[str]:
     names = []
     for name, share in zip(lookup["part_name"], lookup["share"], strict=True):
         split = not narrative.is_missing(share) and float(share) < 0.999
-        names.append(f"{name} ({float(share):.0%} of its population lies in this {pack.label})"
+        names.append(f"{name} ({float(share):.0%} {SPLIT_SHARE} lie in this {pack.label})"
                      if split else str(name))
     return names
 

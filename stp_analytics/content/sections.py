@@ -26,7 +26,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from stp_analytics.content import annex as _annex
-from stp_analytics.content import display, finance_display, narrative, pack_charts
+from stp_analytics.content import display, finance_by_trust, finance_display, narrative, pack_charts
 from stp_analytics.content import pack_content as content
 from stp_analytics.content.pack_content import PackContext
 from stp_analytics.errors import StpPacksError
@@ -303,6 +303,11 @@ def finance_model(pack: PackContext, finance_result: FinanceResult | None,
     """The do-nothing and do-something MODEL to 2020/21: headline, year-by-year projection and
     bridge chart (data: ``projection``, ``bridge``); ``notice`` (or a "not yet available" one)
     when the model did not run."""
+    if finance_by_trust.applies(pack):  # ICBs: no model; what applies, and trusts' finances
+        title = f"Finance for {pack.label_plural}"
+        return Section(title, [display.heading(title),
+                               finance_by_trust.finance_without_model(pack)],
+                       lambda: {"trusts": finance_by_trust.trust_finances(pack)})
     title = "Do-nothing and do-something model to 2020/21"
     return Section(title, [display.heading(title),
                            finance_display.finance_html(finance_result, notice),
@@ -315,6 +320,9 @@ def finance_model(pack: PackContext, finance_result: FinanceResult | None,
 def sensitivity(pack: PackContext, finance_result: Any) -> Section:
     """How the 2020/21 gap moves with each assumption, the assumptions and the data caveats
     (data: ``sensitivity``, ``assumptions``)."""
+    if finance_by_trust.applies(pack):
+        return Section("Sensitivity", [display.heading("Sensitivity"),
+                                       finance_by_trust.no_sensitivity(pack)], {})
     return Section("Sensitivity", [display.heading("Sensitivity"),
                                    pack_charts.tornado_chart(pack, finance_result),
                                    finance_display.finance_assumptions_table(finance_result),

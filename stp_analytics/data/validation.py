@@ -33,7 +33,8 @@ from stp_analytics.schema import OBSERVATION_COLUMNS
 
 KEY_COLUMNS = ["indicator", "area_type", "area_code", "period", "sex"]
 SEXES = ("Persons", "Male", "Female")
-AREA_TYPES = ("practice", "ccg", "lad", "utla", "trust", "lsoa", "stp", "region", "england")
+AREA_TYPES = ("practice", "ccg", "lad", "utla", "trust", "lsoa", "stp", "icb", "region",
+              "england")
 
 #: ONS code prefixes of places outside England, and English geographies the packs do not use
 OUTSIDE_ENGLAND = {"W": "Wales", "S": "Scotland", "N": "Northern Ireland", "K": "UK or GB total",
@@ -65,6 +66,7 @@ def known_area_codes() -> dict[str, frozenset[str]]:
     area_set = geography.load_area_set()
     known: dict[str, frozenset[str]] = {"england": frozenset({"E92000001"})}
     known["stp"] = frozenset(area_set.areas["area_code"].astype(str))
+    known["icb"] = frozenset(geography.load_area_set("icb2022").areas["area_code"].astype(str))
     known["region"] = frozenset(area_set.areas["region_code"].astype(str))
     for part_type in area_set.part_types:
         if part_type == "practice":  # practices of both QOF years (some closed in between)

@@ -39,7 +39,7 @@ def aggregate(observations: pd.DataFrame, specs: pd.DataFrame, geo: GeoContext) 
     lower, upper, confidence, method, approximate, note, area_type, area_name, region_code,
     period_start.
     """
-    obs = _prepare(observations, specs)
+    obs = _native(_prepare(observations, specs), geo)
     source = obs.loc[obs["area_type"] == obs["geography"]]
     mapped = _map_to_areas(source, geo)
     area_sums = _complete(_sum_parts(mapped, ["indicator", "area_code", "period", "sex"]), geo)
@@ -83,6 +83,23 @@ def _prepare(observations: pd.DataFrame, specs: pd.DataFrame) -> pd.DataFrame:
     table = pd.concat(parts, ignore_index=True)
     obs = obs.assign(monthly=monthly).merge(table, on=["period", "monthly"], how="left")
     return obs.drop(columns="monthly")
+
+
+def _native(obs: pd.DataFrame, geo: GeoContext) -> pd.DataFrame:
+    """Rows published at the set's own area type (IAPT's ICB rows from 2022-23 for an ICB set)
+    are that set's areas, whatever the indicator's geography. England rows of a period whose
+    only other rows belong to another set's area type are dropped: a 2017 footprint pack gets
+    no England value for a year that has only ICB rows."""
+    native = obs["area_type"].eq(geo.area_type) & obs["geography"].ne(geo.area_type)
+    obs = obs.assign(geography=obs["geography"].where(~native, geo.area_type))
+    england = obs["area_type"].eq("england")
+    usable = obs.loc[obs["area_type"].eq(obs["geography"]), KEYS].drop_duplicates()
+    other = obs.loc[~england, KEYS].drop_duplicates()
+    orphan = other.merge(usable, how="left", indicator=True).query("_merge == 'left_only'")
+    if orphan.empty:
+        return obs
+    drop = obs.loc[:, KEYS].merge(orphan[KEYS].assign(orphan=True), how="left")["orphan"]
+    return obs.loc[~(england & drop.eq(True).to_numpy())]
 
 
 def _map_to_areas(source: pd.DataFrame, geo: GeoContext) -> pd.DataFrame:

@@ -17,7 +17,8 @@ footprints (``merged_footprints`` option, e.g. E54000049 Cumbria and North East 
 E54000046 and E54000047): each 2017 footprint of a merged code is rebuilt from the rows of its
 April 2017 CCGs (ONS CCG17 lookup, ODS codes) and the merged row is set aside with that reason,
 so nothing is dropped silently. Other organisation types, ``UNKNOWN`` STPs and years outside
-``first_period``..``last_period`` are set aside and counted.
+``first_period``..``last_period`` are set aside and counted. The ICB years (2022-23 on) are
+read by :mod:`stp_analytics.data.loaders.iapt_icb` (native ICB rows, for ICB sets only).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from stp_analytics.data.loaders.common import (
     set_aside_where,
     to_number,
 )
+from stp_analytics.data.loaders.iapt_icb import icb_rows, icb_years
 from stp_analytics.data.loaders.registered import registered_adults
 from stp_analytics.errors import CatalogError, DataValidationError
 from stp_analytics.schema import ENGLAND_CODE
@@ -66,7 +68,9 @@ def load_iapt_annual(path: Path, source, indicators: list) -> pd.DataFrame:
     table["period"] = table["reporting_period"].map(financial_year)
     first, last = (financial_year(source.options[k]) for k in ("first_period", "last_period"))
     in_years = (table["period"] >= first) & (table["period"] <= last)
-    used = in_years & table["org_type"].isin(["England", "STP", "CCG"])
+    icb_year = icb_years(table, source, financial_year)
+    used = (in_years & table["org_type"].isin(["England", "STP", "CCG"])) | (
+        icb_year & table["org_type"].isin(["England", "ICB"]))
     check_unique(table[used], ["reporting_period", "org_type", "org_code"], path,
                  column="org_code")
     for column in COUNTS:
@@ -75,7 +79,10 @@ def load_iapt_annual(path: Path, source, indicators: list) -> pd.DataFrame:
     _check_caseness(table, path)
     merged = {str(k): [str(c) for c in v]
               for k, v in (source.options.get("merged_footprints") or {}).items()}
-    rows = _footprint_rows(table, in_years, merged)
+    rows = _footprint_rows(table[~icb_year], in_years[~icb_year], merged)
+    if icb_year.any():  # ICB years: the file's own ICB rows, read by ICB sets only
+        rows = pd.concat([rows, icb_rows(table[icb_year], source, path, COUNTS)
+                          .assign(icb_year=True)], ignore_index=True)
     adults, adults_note = _adults(source)
     frames = [_indicator_rows(rows, indicator, adults, adults_note, source)
               for indicator in indicators]
@@ -181,6 +188,9 @@ def _indicator_rows(rows: pd.DataFrame, indicator, adults: pd.Series, adults_yea
         indicator=indicator.id, area_type=rows["area_type"], area_code=rows["area_code"],
         period=rows["period"], numerator=numerator, denominator=denominator,
         source_row=rows["source_row"], set_aside=rows["set_aside"], note=note)
+    if measure == "finished_per_1000" and "icb_year" in rows:
+        set_aside_where(frame, rows["icb_year"].eq(True).to_numpy(),
+                        "ICB year: no registered adults by ICB are vendored")
     set_aside_where(frame, frame["numerator"].isna() | frame["denominator"].isna(),
                     "suppressed (blank) in the source")
     return frame
