@@ -26,6 +26,7 @@ _EXPORTS: dict[str, str] = {
     "prepare_bridge_data": "bridge", "plot_bridge": "bridge",
     "prepare_tornado_data": "tornado", "plot_tornado": "tornado",
     "prepare_heatmap_data": "heatmap", "plot_heatmap": "heatmap",
+    "TrajectoryPanel": "trajectory", "plot_trajectories": "trajectory",
 }
 
 __all__ = sorted(_EXPORTS)
