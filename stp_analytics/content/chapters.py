@@ -79,7 +79,8 @@ def opener(pack: PackContext, gap: str, finance_result: Any = None) -> list[Mark
                      f"{pack.label_plural} follow; the model's assumptions are in the annex.")
     pieces = [display.bullet_list(sentences)]
     if not mine.empty:
-        pieces.insert(0, _summary.figures_html(mine, pack.area_name))
+        pieces.insert(0, _summary.figures_html(mine, pack.area_name,
+                                               f"the {GAP_NOUNS[gap]} gap"))
     return pieces
 
 

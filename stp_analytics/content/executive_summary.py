@@ -202,10 +202,11 @@ def summary_messages(pack: PackContext, n: int = 5) -> list[narrative.KeyMessage
     return out
 
 
-def figures_html(figures: pd.DataFrame, area_name: str) -> Markup:
+def figures_html(figures: pd.DataFrame, area_name: str,
+                 what: str = "the three gaps") -> Markup:
     """The figures as one table (a "data not supplied" notice when there are none)."""
     records: list[Mapping[str, Any]] = [
         {**record, "gap": str(record["gap"]).capitalize()}
         for record in figures.to_dict("records")]
     return display.indicator_table(records, TABLE_COLUMNS,
-                                   caption=f"{area_name}: the three gaps in natural units")
+                                   caption=f"{area_name}: {what} in natural units")
