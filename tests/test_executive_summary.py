@@ -5,6 +5,7 @@ beds, the SPC signal of the latest months)."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pandas as pd
@@ -177,3 +178,15 @@ def test_section_shows_figures_and_messages_with_header_cells() -> None:
     assert list(section.data["figures"]["gap"]) == ["finance", "finance"]
     assert not math.isnan(section.data["figures"]["figure"].iloc[1])
     assert narrative.NOT_SUPPLIED not in html
+
+
+def test_the_opportunity_table_gives_delayed_days_as_bed_days_and_beds() -> None:
+    pack = make_pack(make_store([{"indicator": "dtoc", **GM, "period": "2019-03",
+                                  "value": 300.0, "peer_best5_mean": 176.0,
+                                  "opportunity": 2699.0}]))
+    pack.catalog.indicators["dtoc"] = dataclasses.replace(
+        pack.catalog.indicators["diabetes"], id="dtoc", name="Delayed transfers",
+        unit="delayed days a month per 100,000 people")
+    html = str(pack_content.opportunity_table(pack))
+    assert "2,699 delayed bed-days in one month (about 87 beds on an average day, not people)" \
+        in html
