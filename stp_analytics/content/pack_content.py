@@ -387,7 +387,7 @@ def opportunity_table(pack: PackContext) -> Markup:
         })
     columns = (("indicator", "Indicator"), ("value", pack.area_name),
                ("peer", f"Best 5 of 10 most similar {pack.label_plural}"),
-               ("opportunity", "Opportunity (people or events)"))
+               ("opportunity", "Opportunity (people or events unless stated)"))
     if not rows:
         return paragraph(f"No indicator shows a significant opportunity against similar "
                          f"{pack.label_plural}.")
