@@ -9,13 +9,25 @@ from pack_fixtures import care_store, lookup_pack, make_pack
 from stp_analytics.content import annex
 
 
-def test_data_quality_notes_aggregate_by_indicator_and_note() -> None:
+def test_data_quality_notes_aggregate_by_rule_not_by_indicator() -> None:
     store = care_store()
     store.loc[store["indicator"] == "diabetes", "approximate"] = True
     html = str(annex.data_quality_notes(lookup_pack(store)))
-    assert "A&amp;E 4-hour: suppressed: fewer than 10 events (Trust A)." in html
+    assert "Suppressed: fewer than 10 events (Trust A): 1 indicator, A&amp;E 4-hour." in html
     assert "Approximate (population-weighted mean" in html and "Diabetes prevalence" in html
     assert "Districts split between CCGs" in html and "High Peak" in html
+
+
+def test_a_rule_shared_by_indicators_is_one_note_counting_them() -> None:
+    store = care_store()
+    store["note"] = ""
+    store.loc[store["area_code"] == "E54000007", "note"] = "approximate: weighted; split: High Peak"
+    notes = annex.quality_notes(make_pack(store))
+    assert notes[:2] == [
+        "Approximate: weighted (Greater Manchester): 2 indicators, A&E 4-hour; Diabetes "
+        "prevalence.",
+        "Split: High Peak (Greater Manchester): 2 indicators, A&E 4-hour; Diabetes prevalence."]
+    assert sum("Diabetes prevalence" in note for note in notes) == 2
 
 
 def test_reproducibility_has_no_timestamps_and_is_stable() -> None:

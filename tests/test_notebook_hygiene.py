@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import tokenize
 from pathlib import Path
 
@@ -192,7 +193,7 @@ def test_assumptions_are_the_parameters_passed_by_name() -> None:
 def _section_cells(notebook: nbformat.NotebookNode) -> list[int]:
     """Indices of the code cells that show a pack section (they call ``sections.``)."""
     return [index for index, cell in enumerate(notebook.cells)
-            if cell.cell_type == "code" and "sections." in cell.source
+            if cell.cell_type == "code" and re.search(r"\bsections(_summary)?\.", cell.source)
             and "import" not in cell.source]
 
 

@@ -18,6 +18,7 @@ from stp_analytics.build.config import (
     json_bytes,
 )
 from stp_analytics.content.index_finance import finance_parameters
+from stp_analytics.build.render.annex_split import ANNEX_PDF
 from stp_analytics.data.files import sha256_file, write_atomic
 from stp_analytics.errors import BuildError
 
@@ -48,7 +49,7 @@ def is_current(entry: dict | None, task: PackTask) -> bool:
     area_dir = Path(task.area_dir)
     outputs = entry.get("outputs") or {}
     wanted = {OUTPUT_NAMES[f] for f in ("ipynb", *task.formats)}
-    if set(outputs) != wanted:
+    if not wanted <= set(outputs) or not set(outputs) <= wanted | {ANNEX_PDF}:
         return False
     for name, digest in outputs.items():
         path = area_dir / name

@@ -26,6 +26,7 @@ from stp_analytics.build.config import (
     PackOutcome,
     PackTask,
 )
+from stp_analytics.build.render import annex_split
 from stp_analytics.data.files import TEMP_MARK, write_atomic
 
 
@@ -205,7 +206,7 @@ def _keep_failed(scratch: Path, area_dir: Path) -> None:
 
 def _remove_outputs(area_dir: Path) -> None:
     """A failed pack has no HTML or PDF (a stale one from an earlier build would mislead)."""
-    for name in OUTPUT_NAMES.values():
+    for name in (*OUTPUT_NAMES.values(), annex_split.ANNEX_PDF):
         with contextlib.suppress(FileNotFoundError):
             (area_dir / name).unlink()
 
@@ -214,15 +215,16 @@ def _render_outputs(nb, task: PackTask, area_dir: Path, nbformat) -> dict[str, s
     """Render every format in memory, then move each file into place; return name -> sha256."""
     _strip_volatile_metadata(nb)
     contents: dict[str, bytes] = {OUTPUT_NAMES["ipynb"]: nbformat.writes(nb).encode("utf-8")}
-    document = render.render_html(nb, task.context)
+    documents = annex_split.documents(nb, task.context, pdf="pdf" in task.formats)
     if "html" in task.formats:
-        contents[OUTPUT_NAMES["html"]] = document.encode("utf-8")
-    if "pdf" in task.formats:
-        contents[OUTPUT_NAMES["pdf"]] = render.render_pdf(document)
+        contents[OUTPUT_NAMES["html"]] = documents["html"].encode("utf-8")
+    for name in (annex_split.PACK_PDF, annex_split.ANNEX_PDF):
+        if name in documents:
+            contents[name] = render.render_pdf(documents[name])
     for name, data in sorted(contents.items()):
         write_atomic(area_dir / name, data)
-    for fmt, name in OUTPUT_NAMES.items():
-        if fmt != "ipynb" and fmt not in task.formats:
+    for fmt, name in (*OUTPUT_NAMES.items(), ("pdf", annex_split.ANNEX_PDF)):
+        if fmt != "ipynb" and (fmt not in task.formats or name not in contents):
             with contextlib.suppress(FileNotFoundError):
                 (area_dir / name).unlink()
     return {name: hashlib.sha256(data).hexdigest() for name, data in sorted(contents.items())}

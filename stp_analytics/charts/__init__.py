@@ -28,6 +28,7 @@ _EXPORTS: dict[str, str] = {
     "prepare_heatmap_data": "heatmap", "plot_heatmap": "heatmap",
     "prepare_per_head_data": "finance_context", "plot_per_head_range": "finance_context",
     "prepare_outturn_data": "finance_context", "plot_outturn": "finance_context",
+    "TrajectoryPanel": "trajectory", "plot_trajectories": "trajectory",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -123,15 +123,10 @@ def quality_notes(pack: PackContext) -> list[str]:
     mine = store[(store["area_code"] == pack.area_code)
                  | ((store["area_role"] == "part") & (store["parent_code"] == pack.area_code))]
     mine = mine[mine["is_latest"].fillna(False).astype(bool)]
-    notes = []
-    noted = mine[mine["note"].fillna("").astype(str).str.strip() != ""]
-    for (indicator, note), group in noted.groupby(["indicator", "note"], sort=True):
-        meta = narrative.indicator_meta(pack.catalog, str(indicator))
-        names = sorted(set(group["area_name"].astype(str)))
-        where = ", ".join(names) if len(names) <= 5 else f"{len(names)} areas or parts"
-        notes.append(f"{meta.name}: {note} ({where}).")
+    notes = grouped_notes(pack, mine)
     approximate = mine[(mine["area_role"] == "area") & mine["approximate"].fillna(False)
-                       .astype(bool)]
+                       .astype(bool) & ~mine["note"].fillna("").astype(str).str.contains(
+                           "approximate")]
     if not approximate.empty:
         names = sorted({narrative.indicator_meta(pack.catalog, i).name
                         for i in approximate["indicator"]})
@@ -156,6 +151,29 @@ def quality_notes(pack: PackContext) -> list[str]:
                 f"their share of 2011 LSOAs (small areas of about 1,500 residents) in each"
                 f"{extra}: {'; '.join(split)}."
             )
+    return notes
+
+
+def grouped_notes(pack: PackContext, rows: pd.DataFrame) -> list[str]:
+    """The store's notes grouped by rule, not repeated per indicator: each clause of a note
+    ("approximate: ...", "split district: ...") once, with how many indicators it applies to,
+    where (the areas or parts, when the same for all) and their names."""
+    noted = rows[rows["note"].fillna("").astype(str).str.strip() != ""]
+    by_rule: dict[str, dict[str, set[str]]] = {}
+    for record in noted.loc[:, ["indicator", "note", "area_name"]].to_dict("records"):
+        name = narrative.indicator_meta(pack.catalog, str(record["indicator"])).name
+        for clause in str(record["note"]).split("; "):
+            rule = clause.strip().rstrip(".")
+            if rule:
+                by_rule.setdefault(rule, {}).setdefault(name, set()).add(str(record["area_name"]))
+    notes = []
+    for rule, indicators in sorted(by_rule.items(), key=lambda item: (-len(item[1]), item[0])):
+        places = {", ".join(sorted(p)) if len(p) <= 5 else f"{len(p)} areas or parts"
+                  for p in indicators.values()}
+        where = f" ({places.pop()})" if len(places) == 1 else ""
+        count = f"{len(indicators)} indicator{'' if len(indicators) == 1 else 's'}"
+        notes.append(f"{rule[:1].upper()}{rule[1:]}{where}: {count}, "
+                     f"{'; '.join(sorted(indicators))}.")
     return notes
 
 

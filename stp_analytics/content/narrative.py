@@ -24,6 +24,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from stp_analytics import schema
+from stp_analytics.metrics import gap_figures
 
 if TYPE_CHECKING:
     from stp_analytics.data.catalog import Catalog
@@ -367,7 +368,8 @@ def _message(
         tied=tied_ranks(store, str(row["indicator"]), row.get("rank"), str(row.get("sex"))),
         gap=format_gap(abs(float(row.get("target_gap") or 0)), meta.unit, meta.decimals),
         opportunity=format_number(row.get("opportunity"), 0),
-        opportunity_unit="people or events",
+        opportunity_unit=gap_figures.opportunity_unit(meta.unit, row.get("opportunity"),
+                                          str(row.get("period") or "")),
     )
     return KeyMessage(
         rule=rule,

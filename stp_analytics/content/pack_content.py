@@ -364,6 +364,16 @@ def parts_table(pack: PackContext, indicator: str, caption: str) -> Markup:
     return indicator_table(records, columns, caption=caption)
 
 
+def _opportunity_text(record: Mapping[str, Any], unit: str) -> str:
+    """The opportunity's number, with its unit when it is not people or events (delayed
+    bed-days in one month and the beds they fill)."""
+    from stp_analytics.metrics.gap_figures import opportunity_unit
+
+    text = narrative.format_number(record["opportunity"], 0)
+    what = opportunity_unit(unit, record["opportunity"], str(record.get("period") or ""))
+    return text if what == "people or events" else f"{text} {what}"
+
+
 def opportunity_table(pack: PackContext) -> Markup:
     """RightCare-style opportunity: indicators where matching the best 5 of the 10 most similar
     areas would change the most people or events (from the store's ``opportunity`` column)."""
@@ -377,11 +387,11 @@ def opportunity_table(pack: PackContext) -> Markup:
             "indicator": meta.name,
             "value": narrative.format_value(record["value"], meta.unit, meta.decimals),
             "peer": narrative.format_value(record["peer_best5_mean"], meta.unit, meta.decimals),
-            "opportunity": narrative.format_number(record["opportunity"], 0),
+            "opportunity": _opportunity_text(record, meta.unit),
         })
     columns = (("indicator", "Indicator"), ("value", pack.area_name),
                ("peer", f"Best 5 of 10 most similar {pack.label_plural}"),
-               ("opportunity", "Opportunity (people or events)"))
+               ("opportunity", "Opportunity (people or events unless stated)"))
     if not rows:
         return paragraph(f"No indicator shows a significant opportunity against similar "
                          f"{pack.label_plural}.")
