@@ -67,8 +67,10 @@ class PackContext:
     sections: dict[str, SectionSpec] = field(default_factory=dict)
 
     def indicators(self, gap: str) -> list[str]:
-        """Catalogue indicators of one gap (health | care | finance), in catalogue order."""
-        return [key for key, entry in self.catalog.indicators.items() if entry.gap == gap]
+        """Catalogue indicators of one gap (health | care | finance), in catalogue order; an
+        England-only series (``geography: england``, national context) is not an area's."""
+        return [key for key, entry in self.catalog.indicators.items()
+                if entry.gap == gap and entry.geography != "england"]
 
     def section(self, key: str) -> SectionSpec:
         """The pack definition's settings for a section (no settings when the pack has none)."""
