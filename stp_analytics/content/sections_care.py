@@ -14,7 +14,7 @@ import pandas as pd
 from stp_analytics.content import display, narrative
 from stp_analytics.content.pack_content import PackContext, indicator_name
 from stp_analytics.content.sections import Section
-from stp_analytics.metrics.care_headline import care_headlines
+from stp_analytics.metrics.care_headline import care_headlines, gaps_by_period
 from stp_analytics.metrics.specs import indicator_specs
 from stp_analytics.metrics.workforce_growth import workforce_growth
 from stp_analytics.schema import ENGLAND_CODE
@@ -67,22 +67,25 @@ def _headline_rows(pack: PackContext, data: pd.DataFrame) -> list[dict[str, str]
 
 
 def _patient_sentences(pack: PackContext, data: pd.DataFrame) -> list[str]:
+    """A sentence per standard counted in patients; an annual series gives every year."""
+    specs = indicator_specs(pack.catalog).set_index("indicator", drop=False)
     sentences = []
     for row in data.to_dict("records"):
-        short = row["patients_short"]
-        if narrative.is_missing(short):
+        if narrative.is_missing(row["patients_short"]):
             continue
         meta = narrative.indicator_meta(pack.catalog, row["indicator"])
-        phrase = PATIENT_PHRASES.get(row["indicator"], f"more would have met the standard "
+        phrase = PATIENT_PHRASES.get(row["indicator"], f"would have met the standard "
                                                        f"({meta.name})")
-        standard = f"{narrative.format_number(row['target'], 0)}% standard"
-        if short > 0:
-            sentences.append(f"{meta.name}: {short:,.0f} more {phrase} in {row['period']} at "
-                             f"the {standard} ({narrative.format_number(row['value'])}% "
-                             "achieved).")
-        else:
-            sentences.append(f"{meta.name}: the {standard} was met in {row['period']} "
-                             f"({narrative.format_number(row['value'])}%).")
+        standard = f"the {narrative.format_number(row['target'], 0)}% standard"
+        periods = ([row] if row["months"] else gaps_by_period(
+            pack.store, specs.loc[row["indicator"]].to_dict(), pack.area_code)
+            .to_dict("records"))
+        parts = [(f"{p['patients_short']:,.0f} more {phrase} in {p['period']} at {standard} "
+                  f"({narrative.format_number(p['value'])}% achieved)")
+                 if p["patients_short"] else
+                 f"{standard} was met in {p['period']} ({narrative.format_number(p['value'])}%)"
+                 for p in periods if not narrative.is_missing(p["patients_short"])]
+        sentences.append(f"{meta.name}: " + "; ".join(parts) + ".")
     return sentences
 
 
