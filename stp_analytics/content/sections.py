@@ -301,6 +301,13 @@ def workforce_growth(pack: PackContext) -> Section:
     return sections_care.workforce_growth_section(pack)
 
 
+def care_reconciliation(pack: PackContext) -> Section:
+    """For each count-based care indicator, the areas' sum against England's total."""
+    from stp_analytics.content import sections_care
+
+    return sections_care.care_reconciliation(pack)
+
+
 def care(pack: PackContext) -> Section:
     """The whole care and quality section."""
     return (care_headlines(pack) + charts(pack, "care", "spc") + care_context(pack)

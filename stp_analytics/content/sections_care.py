@@ -178,3 +178,25 @@ def workforce_growth_section(pack: PackContext) -> Section:
                            display.frame_table(table, caption=title),
                            display.paragraph(text)],
                    {"growth": growth, "unmapped": unmapped.reset_index(drop=True)})
+
+
+def care_reconciliation(pack: PackContext) -> Section:
+    """For each count-based care indicator, the areas' sum against England's total and what
+    explains the difference (data: ``reconciliation``)."""
+    from stp_analytics.metrics.area_reconcile import areas_against_england
+
+    title = f"Care indicators: the {pack.label_plural} against England"
+    data = areas_against_england(pack.store, pack.catalog, pack.indicators("care"))
+    shown = data.assign(indicator=[indicator_name(pack, i) for i in data["indicator"]])
+    table = display.format_frame(shown, {"indicator": "Indicator", "period": "Period",
+                                         "areas": pack.label_plural.capitalize(),
+                                         "areas_sum": "Sum of the areas", "england": "England",
+                                         "difference": "Difference"})
+    table["Difference (%)"] = [narrative.format_number(v, 2) for v in
+                               shown["difference_percent"]]
+    table["What explains it"] = shown["explanation"].to_numpy()
+    text = (f"Counts (numerators) of every {pack.label} added up and set against England's own "
+            "total, so a reader can see that nothing fell through a lookup.")
+    return Section(title, [display.heading(title), display.paragraph(text),
+                           display.frame_table(table, caption=title)],
+                   {"reconciliation": data})
