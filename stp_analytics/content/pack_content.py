@@ -72,9 +72,26 @@ class PackContext:
         return [key for key, entry in self.catalog.indicators.items()
                 if entry.gap == gap and entry.geography != "england"]
 
+    def unavailable(self, indicator: str) -> str:
+        """Why ``indicator`` can have no value in this area set ("" when it can): its source is
+        only by a geography the set has no lookup for (footprint or trust data, CCG packs)."""
+        entry = self.catalog.indicators.get(indicator)
+        if entry is None or entry.source is None:
+            return ""
+        geography = entry.geography
+        if geography in (self.area_set.area_type, "england", *self.area_set.part_types):
+            return ""
+        return (f"not available for {self.label_plural}: the source is by "
+                f"{GEOGRAPHY_WORDS.get(geography, geography)} only")
+
     def section(self, key: str) -> SectionSpec:
         """The pack definition's settings for a section (no settings when the pack has none)."""
         return self.sections.get(key) or SectionSpec(id=key)
+
+
+#: how a source geography is named in "not available for CCGs" notices
+GEOGRAPHY_WORDS = {"stp": "STP footprint", "trust": "NHS trust", "ccg": "CCG",
+                   "lad": "local authority district", "utla": "upper-tier local authority"}
 
 
 def load_sections(pack_config: str | Path | PackDefinition = "") -> dict[str, SectionSpec]:
@@ -227,18 +244,22 @@ def indicator_rows(
     area_code: str,
     indicators: Iterable[str],
     catalog: Catalog | None = None,
+    reasons: Mapping[str, str] | None = None,
 ) -> list[dict[str, str]]:
     """Table rows for the latest value of each indicator for one area, in the order given.
 
-    Missing indicators say "data not supplied"; suppressed ones say so; approximate values are
-    marked "(approximate)".
+    Missing indicators say "data not supplied" (or their entry in ``reasons``, e.g. "not
+    available for CCGs"); suppressed ones say so; approximate values are marked "(approximate)".
     """
     latest = narrative.rows_by_indicator(narrative.area_rows(store, area_code, all_sexes=True))
     rows = []
     for indicator in indicators:
         meta = narrative.indicator_meta(catalog, indicator)
         for row in latest.get(indicator) or [{}]:
-            rows.append(_indicator_row(row, meta))
+            shown = _indicator_row(row, meta)
+            if not row and (reasons or {}).get(indicator):
+                shown["value"] = reasons[indicator]
+            rows.append(shown)
     return rows
 
 
@@ -305,9 +326,11 @@ def sentences_html(pack: PackContext, indicators: Iterable[str]) -> Markup:
 
 def gap_table(pack: PackContext, indicators: Iterable[str], caption: str) -> Markup:
     """The latest value of each indicator with units, England and source, as a table."""
+    indicators = list(indicators)
+    reasons = {indicator: pack.unavailable(indicator) for indicator in indicators}
     return indicator_table(
-        indicator_rows(pack.store, pack.area_code, indicators, pack.catalog), caption=caption
-    )
+        indicator_rows(pack.store, pack.area_code, indicators, pack.catalog, reasons),
+        caption=caption)
 
 
 def standards_not_supplied(pack: PackContext, gap: str) -> Markup:
@@ -325,7 +348,8 @@ def standards_not_supplied(pack: PackContext, gap: str) -> Markup:
         title = f"{entry.name} ({label})" if label else entry.name
         suppressed = record["status"] == metrics.STATUS_SUPPRESSED
         blocks.append(not_supplied(title, narrative.SUPPRESSED if suppressed
-                                   else narrative.NOT_SUPPLIED))
+                                   else pack.unavailable(record["indicator"])
+                                   or narrative.NOT_SUPPLIED))
     if not blocks:
         return paragraph("Every care and quality standard in the catalogue has data.")
     return Markup("".join(blocks))
