@@ -126,3 +126,15 @@ def test_bad_lookup_count_is_an_error(tmp_path):
     lookup = LOOKUP.replace(",10,RX7", ",ten,RX7")
     with pytest.raises(DataValidationError, match=r"lookup\.csv, row 2, column 'n_lsoa11'"):
         _catalog(tmp_path, HEADER + "\n" + GOOD, lookup).observations()
+
+
+def test_unknown_measure_is_a_catalogue_error(tmp_path):
+    from stp_analytics.errors import CatalogError
+
+    catalog = one_source_catalog(
+        tmp_path, "ambsys_response", HEADER + "\n" + GOOD,
+        {"a": {"frequency": "monthly", "statistic": "mean", "select": {"measure": "c3"}}},
+        {"lookup_file": "lookup.csv"}, {"lookup.csv": LOOKUP})
+    with pytest.raises(CatalogError, match=r"select measure 'c3' is not allowed; expected one "
+                                           r"of: ambulance_c1_mean, ambulance_c2_mean"):
+        catalog.observations()

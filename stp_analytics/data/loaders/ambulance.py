@@ -27,9 +27,10 @@ from stp_analytics.data.loaders.common import (
     observations_frame,
     read_csv_checked,
     require_options,
+    selected_measure,
 )
 from stp_analytics.data.official import ambulance as ambsys
-from stp_analytics.errors import CatalogError, DataValidationError
+from stp_analytics.errors import DataValidationError
 from stp_analytics.schema import ENGLAND_CODE
 
 LOOKUP_COLUMNS = ("ccg_code", "area_code", "n_lsoa11", "trust_code", "service")
@@ -91,10 +92,7 @@ def load_ambulance(path: Path, source, indicators: list) -> pd.DataFrame:
     services = footprint_services(lookup)
     frames = []
     for indicator in indicators:
-        measure = indicator.select.get("measure")
-        if measure not in MEASURES:
-            raise CatalogError(f"indicator {indicator.id!r}: select measure must be one of "
-                               f"{', '.join(MEASURES)}")
+        measure = selected_measure(indicator, list(MEASURES))
         rows = trusts[trusts["indicator"].eq(measure)].assign(indicator=indicator.id)
         frames += [_footprints(rows, services), _england(data, indicator.id, measure),
                    rows.assign(set_aside=rows["set_aside"].where(rows["set_aside"].ne(""),
