@@ -81,3 +81,17 @@ def test_annual_series_gives_each_year_and_care_headlines_keeps_order():
     table = care_headlines(store, specs, "A", ["ae", "iapt_recovery", "missing"])
     assert list(table["indicator"]) == ["iapt_recovery"]  # no A&E rows: left out
     assert table["period"].iloc[0] == "2018-04"
+
+
+def test_key_message_rows_use_12_months_for_monthly_standards():
+    from stp_analytics.metrics.care_headline import twelve_month_rows
+
+    store = _store(_months("A", 14, 80, 100) + _months("E92000001", 14, 90, 100))
+    latest = store[store["area_code"].eq("A")].tail(1).assign(target_gap=1.0)
+    specs = pd.DataFrame([{**AE, "target": 95.0}])
+    rows = twelve_month_rows(store, specs, "A", latest)
+    assert rows["period"].iloc[0] == "over 2018-03 to 2019-02"
+    assert rows["value"].iloc[0] == pytest.approx(sum(range(82, 94)) / 12)
+    assert rows["target_gap"].iloc[0] == pytest.approx(95 - sum(range(82, 94)) / 12)
+    annual = pd.DataFrame([{**AE, "frequency": "annual", "target": 95.0}])
+    assert twelve_month_rows(store, annual, "A", latest).equals(latest.reset_index(drop=True))

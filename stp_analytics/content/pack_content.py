@@ -10,6 +10,7 @@ give
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -209,6 +210,21 @@ def comparison_tile(
     )
 
 
+def standards_missed(pack: PackContext) -> str:
+    """'; 4 of 7 standards missed (latest 12 months or year)' for the care tile ('' if none)."""
+    from stp_analytics.metrics.care_headline import care_headlines
+    from stp_analytics.metrics.specs import indicator_specs
+
+    specs = indicator_specs(pack.catalog)
+    directed = specs["target"].notna() & specs["polarity"].isin(["high_is_good", "low_is_good"])
+    wanted = [i for i in pack.indicators("care") if i in set(specs.loc[directed, "indicator"])]
+    headlines = care_headlines(pack.store, specs, pack.area_code, wanted)
+    if headlines.empty:
+        return ""
+    missed = int((headlines["target_gap"] > 0).sum())
+    return f"; {missed} of {len(headlines)} standards missed (latest 12 months or year)"
+
+
 def three_gap_tiles(
     pack: PackContext, finance_result: FinanceResult | None = None
 ) -> list[GapTile]:
@@ -221,6 +237,7 @@ def three_gap_tiles(
         comparison_tile("Care and quality gap", pack.store, pack.area_code,
                         pack.indicators("care")),
     ]
+    tiles[1] = dataclasses.replace(tiles[1], detail=tiles[1].detail + standards_missed(pack))
     gap = finance_result.do_nothing_gap_gbp_m if finance_result is not None else None
     if gap is not None and not narrative.is_missing(gap):
         per_head = finance_result.do_nothing_gap_per_head

@@ -149,3 +149,21 @@ def care_headlines(store: pd.DataFrame, specs: pd.DataFrame, area_code: str,
             if row is not None:
                 rows.append(row)
     return pd.DataFrame(rows, columns=list(HEADLINE_COLUMNS))
+
+
+def twelve_month_rows(store: pd.DataFrame, specs: pd.DataFrame, area_code: str,
+                      latest: pd.DataFrame) -> pd.DataFrame:
+    """``latest`` (an area's latest store rows) with each monthly indicator that has a standard
+    given its value, England value and gap over its latest 12 months; ``period`` becomes
+    "over <first> to <last>"."""
+    if latest.empty:
+        return latest
+    monthly = set(specs.loc[specs["frequency"].eq("monthly") & specs["target"].notna(),
+                            "indicator"])
+    wanted = [i for i in latest["indicator"] if i in monthly]
+    headlines = care_headlines(store, specs, area_code, wanted).set_index("indicator")
+    rows = latest.set_index("indicator", drop=False).copy()
+    for indicator, row in headlines.iterrows():
+        rows.loc[indicator, ["value", "england_value", "target_gap", "period"]] = [
+            row["value"], row["england_value"], row["target_gap"], f"over {row['period']}"]
+    return rows.reset_index(drop=True)
