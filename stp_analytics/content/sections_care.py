@@ -162,7 +162,8 @@ def workforce_growth_section(pack: PackContext) -> Section:
     title = "Workforce growth since March 2016"
     growth = workforce_growth(pack.store, pack.area_code, pack.area_set.name, pack.area_name)
     if growth.empty:
-        return Section(title, [display.heading(title), display.not_supplied(title)])
+        reason = pack.unavailable("staff_fte") or narrative.NOT_SUPPLIED
+        return Section(title, [display.heading(title), display.not_supplied(title, reason)])
     shown = growth.assign(period=growth["start"] + " to " + growth["end"])
     table = display.format_frame(shown, {"area": "Area", "measure": "Measure",
                                          "period": "Period", "start_value": "Start",
