@@ -152,10 +152,12 @@ def test_whole_sections_are_their_parts_in_the_pack_order() -> None:
     pack.catalog.sources = {}
     care = sections.care(pack)
     headings = [piece for piece in care.pieces if piece.startswith("<h3")]
-    assert headings == [str(display.heading("What stands out")),
-                        str(display.heading("Standards with no data supplied"))]
+    assert headings == [str(display.heading(title)) for title in (
+        "Care standards over the latest 12 months",
+        "Referral to treatment: England (national context)", "What stands out",
+        "Workforce growth since March 2016", "Standards with no data supplied")]
     assert "RTT 18 weeks" in care._repr_html_()  # a standard without data, named
-    assert set(care.data) == {"parts", "indicators", "status"}
+    assert set(care.data) == {"headlines", "parts", "indicators", "status"}
     health = sections.health(pack)
     assert [p for p in health.pieces if p.startswith("<h3")][:1] == [
         str(display.heading("What stands out"))]

@@ -398,8 +398,14 @@ def key_messages(
     n = max(0, min(int(n), 5))
     latest = area_rows(store, area_code)
     area_name = area_name or area_name_of(store, area_code)
-    by_indicator = latest.set_index("indicator", drop=False)
-    queues = {rule: rule_candidates(latest, rule) for rule in RULES}
+    over_year = latest
+    if catalog is not None:  # a standard's message is its latest 12 months, not one month
+        from stp_analytics.metrics.care_headline import twelve_month_rows
+        from stp_analytics.metrics.specs import indicator_specs
+
+        over_year = twelve_month_rows(store, indicator_specs(catalog), area_code, latest)
+    frames = {rule: over_year if rule == "furthest_from_target" else latest for rule in RULES}
+    queues = {rule: rule_candidates(frames[rule], rule) for rule in RULES}
     chosen: list[KeyMessage] = []
     used: set[str] = set()
 
@@ -408,7 +414,7 @@ def key_messages(
             score, indicator = queues[rule].pop(0)
             if indicator not in used:
                 used.add(indicator)
-                row = by_indicator.loc[indicator].to_dict()
+                row = frames[rule].set_index("indicator", drop=False).loc[indicator].to_dict()
                 chosen.append(_message(rule, score, row, store, catalog, area_name, label_plural))
                 return True
         return False

@@ -46,6 +46,8 @@ def indicator_chart(pack: PackContext, kind: str, indicator: str) -> Markup:
     """One indicator's chart of ``kind`` (a key of :data:`INDICATOR_CHARTS`) as HTML."""
     if kind not in INDICATOR_CHARTS:
         raise ValueError(f"chart kind {kind!r}: expected one of {', '.join(INDICATOR_CHARTS)}")
+    if pack.unavailable(indicator):
+        return not_supplied(indicator_name(pack, indicator), pack.unavailable(indicator))
     return try_chart(indicator_name(pack, indicator), _draw, pack, kind, indicator)
 
 

@@ -10,6 +10,7 @@ give
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -67,12 +68,31 @@ class PackContext:
     sections: dict[str, SectionSpec] = field(default_factory=dict)
 
     def indicators(self, gap: str) -> list[str]:
-        """Catalogue indicators of one gap (health | care | finance), in catalogue order."""
-        return [key for key, entry in self.catalog.indicators.items() if entry.gap == gap]
+        """Catalogue indicators of one gap (health | care | finance), in catalogue order; an
+        England-only series (``geography: england``, national context) is not an area's."""
+        return [key for key, entry in self.catalog.indicators.items()
+                if entry.gap == gap and entry.geography != "england"]
+
+    def unavailable(self, indicator: str) -> str:
+        """Why ``indicator`` can have no value in this area set ("" when it can): its source is
+        only by a geography the set has no lookup for (footprint or trust data, CCG packs)."""
+        entry = self.catalog.indicators.get(indicator)
+        if entry is None or entry.source is None:
+            return ""
+        geography = entry.geography
+        if geography in (self.area_set.area_type, "england", *self.area_set.part_types):
+            return ""
+        return (f"not available for {self.label_plural}: the source is by "
+                f"{GEOGRAPHY_WORDS.get(geography, geography)} only")
 
     def section(self, key: str) -> SectionSpec:
         """The pack definition's settings for a section (no settings when the pack has none)."""
         return self.sections.get(key) or SectionSpec(id=key)
+
+
+#: how a source geography is named in "not available for CCGs" notices
+GEOGRAPHY_WORDS = {"stp": "STP footprint", "trust": "NHS trust", "ccg": "CCG",
+                   "lad": "local authority district", "utla": "upper-tier local authority"}
 
 
 def load_sections(pack_config: str | Path | PackDefinition = "") -> dict[str, SectionSpec]:
@@ -194,6 +214,21 @@ def comparison_tile(
     )
 
 
+def standards_missed(pack: PackContext) -> str:
+    """'; 4 of 7 standards missed (latest 12 months or year)' for the care tile ('' if none)."""
+    from stp_analytics.metrics.care_headline import care_headlines
+    from stp_analytics.metrics.specs import indicator_specs
+
+    specs = indicator_specs(pack.catalog)
+    directed = specs["target"].notna() & specs["polarity"].isin(["high_is_good", "low_is_good"])
+    wanted = [i for i in pack.indicators("care") if i in set(specs.loc[directed, "indicator"])]
+    headlines = care_headlines(pack.store, specs, pack.area_code, wanted)
+    if headlines.empty:
+        return ""
+    missed = int((headlines["target_gap"] > 0).sum())
+    return f"; {missed} of {len(headlines)} standards missed (latest 12 months or year)"
+
+
 def three_gap_tiles(
     pack: PackContext, finance_result: FinanceResult | None = None
 ) -> list[GapTile]:
@@ -206,6 +241,7 @@ def three_gap_tiles(
         comparison_tile("Care and quality gap", pack.store, pack.area_code,
                         pack.indicators("care")),
     ]
+    tiles[1] = dataclasses.replace(tiles[1], detail=tiles[1].detail + standards_missed(pack))
     gap = finance_result.do_nothing_gap_gbp_m if finance_result is not None else None
     if gap is not None and not narrative.is_missing(gap):
         per_head = finance_result.do_nothing_gap_per_head
@@ -229,18 +265,22 @@ def indicator_rows(
     area_code: str,
     indicators: Iterable[str],
     catalog: Catalog | None = None,
+    reasons: Mapping[str, str] | None = None,
 ) -> list[dict[str, str]]:
     """Table rows for the latest value of each indicator for one area, in the order given.
 
-    Missing indicators say "data not supplied"; suppressed ones say so; approximate values are
-    marked "(approximate)".
+    Missing indicators say "data not supplied" (or their entry in ``reasons``, e.g. "not
+    available for CCGs"); suppressed ones say so; approximate values are marked "(approximate)".
     """
     latest = narrative.rows_by_indicator(narrative.area_rows(store, area_code, all_sexes=True))
     rows = []
     for indicator in indicators:
         meta = narrative.indicator_meta(catalog, indicator)
         for row in latest.get(indicator) or [{}]:
-            rows.append(_indicator_row(row, meta))
+            shown = _indicator_row(row, meta)
+            if not row and (reasons or {}).get(indicator):
+                shown["value"] = reasons[indicator]
+            rows.append(shown)
     return rows
 
 
@@ -307,9 +347,11 @@ def sentences_html(pack: PackContext, indicators: Iterable[str]) -> Markup:
 
 def gap_table(pack: PackContext, indicators: Iterable[str], caption: str) -> Markup:
     """The latest value of each indicator with units, England and source, as a table."""
+    indicators = list(indicators)
+    reasons = {indicator: pack.unavailable(indicator) for indicator in indicators}
     return indicator_table(
-        indicator_rows(pack.store, pack.area_code, indicators, pack.catalog), caption=caption
-    )
+        indicator_rows(pack.store, pack.area_code, indicators, pack.catalog, reasons),
+        caption=caption)
 
 
 def standards_not_supplied(pack: PackContext, gap: str) -> Markup:
@@ -327,7 +369,8 @@ def standards_not_supplied(pack: PackContext, gap: str) -> Markup:
         title = f"{entry.name} ({label})" if label else entry.name
         suppressed = record["status"] == metrics.STATUS_SUPPRESSED
         blocks.append(not_supplied(title, narrative.SUPPRESSED if suppressed
-                                   else narrative.NOT_SUPPLIED))
+                                   else pack.unavailable(record["indicator"])
+                                   or narrative.NOT_SUPPLIED))
     if not blocks:
         return paragraph("Every care and quality standard in the catalogue has data.")
     return Markup("".join(blocks))

@@ -279,11 +279,41 @@ def standards_not_supplied(pack: PackContext, gap: str = "care") -> Section:
                    data)
 
 
+def care_headlines(pack: PackContext) -> Section:
+    """Care standards over the latest 12 months, with the gap in patients
+    (:mod:`~stp_analytics.content.sections_care`)."""
+    from stp_analytics.content import sections_care
+
+    return sections_care.care_headlines_section(pack)
+
+
+def care_context(pack: PackContext) -> Section:
+    """Which ambulance service the response times are, and England's RTT series."""
+    from stp_analytics.content import sections_care
+
+    return sections_care.ambulance_services(pack) + sections_care.rtt_england(pack)
+
+
+def workforce_growth(pack: PackContext) -> Section:
+    """Trust staff growth since March 2016 against population growth."""
+    from stp_analytics.content import sections_care
+
+    return sections_care.workforce_growth_section(pack)
+
+
+def care_reconciliation(pack: PackContext) -> Section:
+    """For each count-based care indicator, the areas' sum against England's total."""
+    from stp_analytics.content import sections_care
+
+    return sections_care.care_reconciliation(pack)
+
+
 def care(pack: PackContext) -> Section:
     """The whole care and quality section."""
-    return (charts(pack, "care", "spc") + charts(pack, "care", "funnel") + parts_tables(pack)
+    return (care_headlines(pack) + charts(pack, "care", "spc") + care_context(pack)
+            + charts(pack, "care", "funnel") + parts_tables(pack)
             + gap_indicators(pack, "care") + charts(pack, "care", "trends", "")
-            + standards_not_supplied(pack))
+            + workforce_growth(pack) + standards_not_supplied(pack))
 
 
 # ---------------------------------------------------------------- finance

@@ -18,7 +18,7 @@ from stp_analytics.schema import AGGREGATIONS, POLARITIES, STATISTICS  # noqa: F
 GAPS = ("health", "care", "finance")
 COMPARISON_METHODS = ("single", "double", "quintiles", "none")
 CONFIDENCE_LEVELS = (0.95, 0.998)
-GEOGRAPHIES = ("practice", "lad", "utla", "trust", "ccg", "lsoa", "stp")
+GEOGRAPHIES = ("practice", "lad", "utla", "trust", "ccg", "lsoa", "stp", "england")
 FREQUENCIES = ("annual", "monthly")
 TRANSFORMS = ("none", "log")
 

@@ -307,3 +307,14 @@ def check_unique(
             f"duplicate key {shown} appears in rows {', '.join(rows)}",
             file=file_label(path), row=_row_of(frame, int(positions[same][1])),
             column=column or key[0])
+
+
+def selected_measure(indicator, allowed: Sequence[str]) -> str:
+    """The indicator's ``select: {measure: ...}``, checked against the loader's measures."""
+    measure = indicator.select.get("measure")
+    if measure not in allowed:
+        from stp_analytics.errors import CatalogError
+
+        raise CatalogError(f"indicator {indicator.id!r}: select measure {measure!r} is not "
+                           f"allowed; expected one of: {', '.join(allowed)}")
+    return str(measure)
