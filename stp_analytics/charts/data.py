@@ -15,6 +15,7 @@ import pandas as pd
 from stp_analytics.errors import DataValidationError, ParameterError
 from stp_analytics.metrics.rows import (  # noqa: F401 - re-exported for the chart modules
     area_name,
+    numeric_series,
     ordered_periods,
     require_columns,
     resolve_period,

@@ -74,6 +74,16 @@ def ordered_periods(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.sort_values(keys, kind="mergesort").reset_index(drop=True)
 
 
+def numeric_series(rows: pd.DataFrame, columns: Iterable[str],
+                   numeric: Iterable[str]) -> pd.DataFrame:
+    """``columns`` of the rows in period order (:func:`ordered_periods`), ``numeric`` ones as
+    floats (anything unreadable becomes NaN)."""
+    data = ordered_periods(rows.loc[:, list(columns)])
+    for column in numeric:
+        data[column] = pd.to_numeric(data[column], errors="coerce").astype(float)
+    return data
+
+
 def area_name(store: pd.DataFrame, area_code: str) -> str:
     """The name the store gives an area code, or the code itself."""
     if "area_name" in store.columns:

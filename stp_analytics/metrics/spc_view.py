@@ -13,7 +13,7 @@ import pandas as pd
 
 from stp_analytics import methods
 from stp_analytics.errors import DataValidationError
-from stp_analytics.metrics.rows import area_name, ordered_periods, require_columns, select_rows
+from stp_analytics.metrics.rows import area_name, numeric_series, require_columns, select_rows
 from stp_analytics.schema import SPC_POINT_TYPES, SPC_SERIES_COLUMNS, SPC_TRIAL_LIMIT_POINTS
 
 SPC_DATA_COLUMNS = SPC_SERIES_COLUMNS
@@ -53,9 +53,8 @@ def spc_series(
         raise DataValidationError(
             f"SPC chart: unknown point type(s) {unknown}; expected {SPC_POINT_TYPES}",
             column="spc_point_type")
-    data = ordered_periods(rows.loc[:, list(SPC_DATA_COLUMNS)])
-    for column in ("value", "spc_mean", "spc_lpl", "spc_upl", "target"):
-        data[column] = pd.to_numeric(data[column], errors="coerce").astype(float)
+    data = numeric_series(rows, SPC_DATA_COLUMNS,
+                          ("value", "spc_mean", "spc_lpl", "spc_upl", "target"))
     last = data.iloc[-1]
     targets = data["target"].dropna()
     target = float(targets.iloc[-1]) if not targets.empty else float("nan")
