@@ -50,6 +50,21 @@ POLARITIES: tuple[str, ...] = ("high_is_good", "low_is_good", "none")
 STATISTICS: tuple[str, ...] = ("proportion", "rate", "published", "count", "mean")
 AGGREGATIONS: tuple[str, ...] = ("sum_counts", "population_weighted_mean", "sum")
 
+#: ``spc_point_type`` of a monthly series (Making Data Count); fewer points give trial limits
+SPC_POINT_TYPES: tuple[str, ...] = (
+    "common_cause",
+    "special_cause_improvement",
+    "special_cause_concern",
+    "special_cause_neutral_high",
+    "special_cause_neutral_low",
+)
+SPC_TRIAL_LIMIT_POINTS = 13
+#: the store columns of one area's SPC series (metrics.spc_view gives them, charts.spc draws them)
+SPC_SERIES_COLUMNS: tuple[str, ...] = (
+    "period", "period_start", "value", "spc_mean", "spc_lpl", "spc_upl", "spc_point_type",
+    "target",
+)
+
 STORE_COLUMNS: tuple[str, ...] = (
     # what and where
     "indicator",

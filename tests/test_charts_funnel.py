@@ -1,4 +1,5 @@
-"""Funnel plot: limits from stp_analytics.methods, all areas drawn, the area highlighted."""
+"""Funnel plot: limits computed by metrics.funnel_view (methods), all areas drawn, the area
+highlighted; the chart only labels and draws the frames."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import pandas as pd
 import pytest
 from chart_fixtures import AREA, INDICATOR_INFO, artists, synthetic_store
 
-from stp_analytics.charts.funnel import infer_multiplier, plot_funnel, prepare_funnel_data
+from stp_analytics.charts.funnel import plot_funnel, prepare_funnel_data
 from stp_analytics.errors import DataValidationError
 from stp_analytics.methods import funnel_proportion_limits
+from stp_analytics.metrics.funnel_view import funnel_frames, infer_multiplier
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +21,8 @@ def store():
 
 @pytest.fixture(scope="module")
 def data(store):
-    return prepare_funnel_data(store, "smoking", AREA, indicator_info=INDICATOR_INFO)
+    return prepare_funnel_data(*funnel_frames(store, "smoking", AREA),
+                               indicator_info=INDICATOR_INFO)
 
 
 def test_points_baseline_and_limits_come_from_the_store_and_methods(store, data):
@@ -58,7 +61,24 @@ def test_multiplier_inference_and_errors(store):
     with pytest.raises(DataValidationError, match="multiplier"):
         infer_multiplier(pd.Series(x / n * 37), pd.Series(x), pd.Series(n))
     with pytest.raises(DataValidationError, match="numerator and denominator"):
-        prepare_funnel_data(store, "ae_4hr", AREA)
+        funnel_frames(store, "ae_4hr", AREA)
+    with pytest.raises(DataValidationError, match="no counts"):
+        funnel_frames(store.assign(numerator=store["numerator"].where(
+            store["area_code"] != AREA)), "smoking", AREA)
+
+
+def test_frames_carry_what_the_chart_labels(store, data):
+    points, _ = funnel_frames(store, "smoking", AREA)
+    assert points.attrs["period"] == "2016/17" and points.attrs["area_code"] == AREA
+    assert data.name == "Smoking prevalence in adults" and data.unit == "%"
+    assert data.source.startswith("Test source A")
+    assert list(data.points["area_code"]) == sorted(data.points["area_code"])
+
+
+def test_the_chart_refuses_frames_without_the_limit_columns(store):
+    points, limits = funnel_frames(store, "smoking", AREA)
+    with pytest.raises(DataValidationError, match="upper_998"):
+        prepare_funnel_data(points, limits.drop(columns="upper_998"))
 
 
 def test_deterministic_png(data):

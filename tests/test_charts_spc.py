@@ -8,12 +8,14 @@ from matplotlib.colors import to_hex
 
 from stp_analytics.charts.spc import TRIAL_LIMIT_POINTS, plot_spc, prepare_spc_data
 from stp_analytics.charts.style import DEFAULT_PALETTE
+from stp_analytics.content.chart_inputs import spc_data
 from stp_analytics.errors import DataValidationError
+from stp_analytics.metrics.spc_view import spc_series
 
 
 @pytest.fixture(scope="module")
 def data():
-    return prepare_spc_data(synthetic_store(), AREA, "ae_4hr", indicator_info=INDICATOR_INFO)
+    return spc_data(synthetic_store(), AREA, "ae_4hr", indicator_info=INDICATOR_INFO)
 
 
 def test_series_in_period_order_with_state_from_the_store(data):
@@ -52,7 +54,7 @@ def test_icons_are_vector_circles_with_letters_and_captions(data):
 
 
 def test_trial_limits_note_under_13_points():
-    short = prepare_spc_data(synthetic_store(months=TRIAL_LIMIT_POINTS - 1), AREA, "ae_4hr",
+    short = spc_data(synthetic_store(months=TRIAL_LIMIT_POINTS - 1), AREA, "ae_4hr",
                              indicator_info=INDICATOR_INFO)
     chart = plot_spc(short)
     assert short.attrs["trial_limits"] is True
@@ -64,7 +66,7 @@ def test_special_cause_high_variation_icon_letter():
     store = synthetic_store()
     last = store.index[(store["indicator"] == "ae_4hr") & store["is_latest"].astype(bool)][0]
     store.loc[last, ["value", "spc_point_type"]] = [99.0, "special_cause_improvement"]
-    data = prepare_spc_data(store, AREA, "ae_4hr", indicator_info=INDICATOR_INFO)
+    data = spc_data(store, AREA, "ae_4hr", indicator_info=INDICATOR_INFO)
     chart = plot_spc(data)
     assert artists(chart, "spc-variation-icon-letter")[0].get_text() == "H"
     assert "improvement, high" in chart.alt_text
@@ -72,7 +74,26 @@ def test_special_cause_high_variation_icon_letter():
 
 def test_no_spc_rows_is_a_clear_error():
     with pytest.raises(DataValidationError, match="no rows with SPC columns.*'smoking'"):
-        prepare_spc_data(synthetic_store(), AREA, "smoking")
+        spc_data(synthetic_store(), AREA, "smoking")
+
+
+def test_assurance_follows_the_indicator_polarity():
+    store = synthetic_store()
+    high = spc_series(store, AREA, "ae_4hr", polarity="high_is_good")
+    last = high.iloc[-1]
+    # a target below the lower limit: a high-is-good indicator passes, low-is-good fails
+    store.loc[store["indicator"] == "ae_4hr", "target"] = float(last["spc_lpl"]) - 1.0
+    assurance = {p: spc_series(store, AREA, "ae_4hr", polarity=p).attrs["assurance"]
+                 for p in ("high_is_good", "low_is_good", "none")}
+    assert assurance == {"high_is_good": "consistent_pass", "low_is_good": "consistent_fail",
+                         "none": None}
+
+
+def test_the_chart_refuses_a_series_without_its_state():
+    series = spc_series(synthetic_store(), AREA, "ae_4hr")
+    series.attrs.pop("assurance")
+    with pytest.raises(DataValidationError, match="assurance"):
+        prepare_spc_data(series)
 
 
 def test_deterministic_png(data):

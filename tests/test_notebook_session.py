@@ -8,6 +8,7 @@ The cells run in a fresh Python process, as in a new kernel, over a small hand-m
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -122,3 +123,37 @@ def test_quiet_notebook_outside_a_build_adds_one_library_log_handler(tmp_path, m
                 library.removeHandler(handler)
                 handler.close()
         library.setLevel(level)
+
+
+#: calls that change process-wide warning filters or logging; only ``display.quiet_notebook``
+#: may do so (in a build), so no cell may call them itself
+PROCESS_WIDE = ("filterwarnings", "simplefilter", "resetwarnings", "catch_warnings",
+                "basicConfig", "disable", "captureWarnings")
+
+
+def process_wide_calls(source: str) -> list[str]:
+    """The names of :data:`PROCESS_WIDE` calls in a cell (``warnings.simplefilter(...)`` and
+    ``from warnings import simplefilter`` alike)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            if name in PROCESS_WIDE:
+                found.append(name)
+    return found
+
+
+def test_no_cell_changes_warning_filters_or_logging_itself() -> None:
+    """The session test above runs only the setup cells; this reads every cell, so a section
+    cell that silences warnings for the analyst's whole session fails too."""
+    cells = [c for c in nbformat.read(NOTEBOOK, as_version=4).cells if c.cell_type == "code"]
+    offending = {index: process_wide_calls(cell.source) for index, cell in enumerate(cells)}
+    assert not {index: names for index, names in offending.items() if names}
+
+
+def test_process_wide_calls_are_found() -> None:
+    assert process_wide_calls("import warnings\nwarnings.simplefilter('ignore')") == [
+        "simplefilter"]
+    assert process_wide_calls("from warnings import filterwarnings\nfilterwarnings('ignore')")
+    assert process_wide_calls("import logging\nlogging.disable(logging.WARNING)") == ["disable"]
+    assert not process_wide_calls("display.quiet_notebook()\nsections.area_facts(pack)")

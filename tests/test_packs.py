@@ -30,6 +30,10 @@ def test_unknown_pack_and_bad_yaml(tmp_path):
     broken.write_text("title: [unclosed\n")
     with pytest.raises(ParameterError, match="not valid YAML"):
         packs.load_pack(broken)
+    listed = tmp_path / "listed.yml"
+    listed.write_text("- title\n")
+    with pytest.raises(ParameterError, match=r"listed.yml: expected a mapping with title"):
+        packs.load_pack(listed)
     missing = tmp_path / "missing.yml"
     missing.write_text("title: T\nnotebook: nowhere.ipynb\n")
     with pytest.raises(ParameterError, match="not found"):

@@ -1,9 +1,9 @@
 """Funnel plot (PHE method) of a proportion across all the areas of the set (the 44 footprints).
 
-The baseline is the overall proportion of the areas drawn, Σx/Σn; the 95% and 99.8% control
-limits and each area's significance come from ``stp_analytics.methods``
-(``funnel_proportion_limits``, ``funnel_significance``): this module only draws them. Points
-outside the limits get their own marker shapes; the chosen area is highlighted and labelled.
+The baseline (Σx/Σn of the areas drawn), the 95% and 99.8% control limits and each area's
+significance are computed in the metrics layer (``metrics.funnel_view.funnel_frames``); this
+module only labels and draws them. Points outside the limits get their own marker shapes; the
+chosen area is highlighted and labelled.
 """
 
 from __future__ import annotations
@@ -23,21 +23,17 @@ from stp_analytics.charts.base import (
     format_number,
     plain_log_ticks,
 )
-from stp_analytics.charts.data import (
-    area_name,
-    indicator_info_table,
-    require_columns,
-    resolve_period,
-    select_rows,
-    source_text,
-)
+from stp_analytics.charts.data import indicator_info_table, require_columns, source_text
 from stp_analytics.charts.style import Palette, get_palette, style_context
-from stp_analytics.errors import DataValidationError, ParameterError
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-MULTIPLIERS: tuple[float, ...] = (1.0, 100.0, 1_000.0, 100_000.0)
+#: the columns :func:`prepare_funnel_data` needs in the points and limits frames
+POINT_COLUMNS: tuple[str, ...] = (
+    "area_code", "area_name", "numerator", "denominator", "value", "funnel")
+LIMIT_COLUMNS: tuple[str, ...] = (
+    "denominator", "lower_95", "upper_95", "lower_998", "upper_998")
 #: marker of each funnel label: outside the limits is a triangle (filled beyond 99.8%)
 FUNNEL_MARKERS: dict[str, str] = {
     "High (0.001)": "^", "High (0.025)": "^", "Not significant": "o",
@@ -63,77 +59,25 @@ class FunnelData:
     dropped: list[str] = field(default_factory=list)  # areas without counts
 
 
-def infer_multiplier(values: pd.Series, numerators: pd.Series, denominators: pd.Series) -> float:
-    """The scale of the stored values (1, 100, 1,000 or 100,000 times x/n)."""
-    ratio = (values / (numerators / denominators)).replace([np.inf, -np.inf], np.nan).dropna()
-    if ratio.empty:
-        raise DataValidationError("funnel plot: cannot tell the value scale (no x/n > 0)",
-                                  column="value")
-    observed = float(ratio.median())
-    best = min(MULTIPLIERS, key=lambda m: abs(np.log(observed / m)))
-    if abs(observed / best - 1) > 0.01:
-        raise DataValidationError(
-            f"funnel plot: values are {observed:g} x numerator/denominator, expected one of "
-            f"{MULTIPLIERS}; pass multiplier= explicitly", column="value")
-    return best
-
-
 def prepare_funnel_data(
-    store: pd.DataFrame,
-    indicator: str,
-    area_code: str,
+    points: pd.DataFrame,
+    limits: pd.DataFrame,
     *,
-    period: str | None = None,
-    sex: str = "Persons",
     indicator_info: pd.DataFrame | Mapping[str, Any] | None = None,
-    multiplier: float | None = None,
-    curve_points: int = 120,
 ) -> FunnelData:
-    """Areas' counts for one indicator and period, their funnel labels and the limit curves."""
-    from stp_analytics.methods import funnel_proportion_limits, funnel_significance
-
-    require_columns(store, ("indicator", "area_role", "period", "numerator", "denominator",
-                            "value", "area_code"), "funnel plot")
-    rows = select_rows(store, indicator=indicator, area_role="area", sex=sex)
-    chosen = resolve_period(rows, period, f"funnel plot, indicator {indicator!r}")
-    rows = rows[rows["period"].astype(str) == chosen]
-    numbers = rows[["numerator", "denominator", "value"]].apply(pd.to_numeric, errors="coerce")
-    usable = numbers.notna().all(axis=1) & (numbers["denominator"] > 0)
-    if usable.sum() < 2:
-        raise DataValidationError(
-            f"funnel plot: indicator {indicator!r} period {chosen!r} needs numerator and "
-            f"denominator for the areas; {int(usable.sum())} area(s) have them",
-            column="denominator")
-    if area_code not in set(rows.loc[usable, "area_code"]):
-        raise DataValidationError(
-            f"funnel plot: area {area_code!r} has no counts for {indicator!r} {chosen}",
-            column="area_code")
-    points = rows.loc[usable, ["area_code", "area_name"]].assign(
-        **{c: numbers.loc[usable, c].to_numpy() for c in numbers.columns})
-    points = points.sort_values("area_code", ignore_index=True)
-    scale = multiplier or infer_multiplier(points["value"], points["numerator"],
-                                           points["denominator"])
-    if scale <= 0:
-        raise ParameterError(f"multiplier: expected a positive number, got {multiplier!r}")
-    points["funnel"] = funnel_significance(
-        points["numerator"].to_numpy(), points["denominator"].to_numpy(), kind="proportion"
-    ).to_numpy()
-    baseline = float(points["numerator"].sum() / points["denominator"].sum())
-    low, high = points["denominator"].min(), points["denominator"].max()
-    grid = np.geomspace(max(low * 0.8, 1.0), high * 1.15, curve_points)
-    inner = funnel_proportion_limits(grid, baseline, 0.95, multiplier=scale)
-    outer = funnel_proportion_limits(grid, baseline, 0.998, multiplier=scale)
-    limits = pd.DataFrame({"denominator": grid, "lower_95": inner["lower"].to_numpy(),
-                           "upper_95": inner["upper"].to_numpy(),
-                           "lower_998": outer["lower"].to_numpy(),
-                           "upper_998": outer["upper"].to_numpy()})
+    """The funnel plot of ``metrics.funnel_view.funnel_frames`` output, labelled from
+    ``indicator_info`` (name, unit, source)."""
+    require_columns(points, POINT_COLUMNS, "funnel plot points")
+    require_columns(limits, LIMIT_COLUMNS, "funnel plot limits")
+    attrs = points.attrs
+    indicator = attrs["indicator"]
     info = indicator_info_table(indicator_info, [indicator])
     return FunnelData(
-        points=points, limits=limits, baseline=baseline * scale, multiplier=scale,
-        area_code=area_code, area_name=area_name(store, area_code), indicator=indicator,
-        name=info.loc[indicator, "name"], unit=info.loc[indicator, "unit"], period=chosen,
-        source=source_text(info, None),
-        dropped=sorted(rows.loc[~usable, "area_code"].astype(str)),
+        points=points, limits=limits, baseline=attrs["baseline"],
+        multiplier=attrs["multiplier"], area_code=attrs["area_code"],
+        area_name=attrs["area_name"], indicator=indicator, name=info.loc[indicator, "name"],
+        unit=info.loc[indicator, "unit"], period=attrs["period"], source=source_text(info, None),
+        dropped=list(attrs["dropped"]),
     )
 
 

@@ -1,8 +1,9 @@
 """SPC chart (NHS England "Making Data Count" XmR) drawn from the metric store's SPC columns.
 
 The store holds, per month, the value, mean, lower/upper process limits and the point type
-(computed by ``stp_analytics.methods.xmr``); this module only draws them: points coloured and
-shaped by type (common cause grey circle; improvement blue up-triangle; concern orange
+(``methods.xmr``); ``metrics.spc_view.spc_series`` picks one area's series and works out the
+variation and assurance (``methods.assurance_type``). This module only draws them: points
+coloured and shaped by type (common cause grey circle; improvement blue up-triangle; concern orange
 down-triangle; neutral purple square/diamond), mean, process limits, target, the variation icon
 (type of the last point) and the assurance icon (target against the limits), and a trial-limits
 note when there are fewer than 13 points (reference/methods/README.md).
@@ -24,30 +25,26 @@ from stp_analytics.charts.base import (
     format_number,
     new_figure,
 )
-from stp_analytics.charts.data import (
-    area_name,
-    indicator_info_table,
-    ordered_periods,
-    require_columns,
-    select_rows,
-    source_text,
-)
+from stp_analytics.charts.data import indicator_info_table, require_columns, source_text
 from stp_analytics.charts.icons import (
     assurance_colour,
     assurance_symbol,
     draw_icon,
     variation_symbol,
 )
-from stp_analytics.charts.style import SPC_POINT_TYPES, Palette, get_palette, style_context
+from stp_analytics.charts.style import Palette, get_palette, style_context
 from stp_analytics.errors import DataValidationError
+from stp_analytics.schema import SPC_POINT_TYPES, SPC_SERIES_COLUMNS, SPC_TRIAL_LIMIT_POINTS
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 #: Making Data Count: fewer points than this give trial limits.
-TRIAL_LIMIT_POINTS: int = 13
-SPC_DATA_COLUMNS: tuple[str, ...] = (
-    "period", "period_start", "value", "spc_mean", "spc_lpl", "spc_upl", "spc_point_type",
+TRIAL_LIMIT_POINTS: int = SPC_TRIAL_LIMIT_POINTS
+SPC_DATA_COLUMNS = SPC_SERIES_COLUMNS  # the columns prepare_spc_data needs
+#: the attrs of the series the chart reads (``metrics.spc_view.spc_series`` sets them)
+SPC_ATTRS: tuple[str, ...] = (
+    "indicator", "area_name", "variation", "variation_side", "assurance", "trial_limits",
     "target",
 )
 POINT_LABELS: dict[str, str] = {
@@ -59,59 +56,23 @@ POINT_LABELS: dict[str, str] = {
 }
 
 
-def assurance_state(lpl: float, upl: float, target: float, polarity: str) -> str | None:
-    """Making Data Count assurance of the stored limits against the target (methods rule)."""
-    from stp_analytics.methods import assurance_type
-
-    improvement = {"high_is_good": "increase", "low_is_good": "decrease"}.get(polarity)
-    return assurance_type(lpl, upl, target, improvement)
-
-
 def prepare_spc_data(
-    store: pd.DataFrame,
-    area_code: str,
-    indicator: str,
+    series: pd.DataFrame,
     *,
-    sex: str = "Persons",
     indicator_info: pd.DataFrame | Mapping[str, Any] | None = None,
-    area_role: str | None = None,
 ) -> pd.DataFrame:
-    """The monthly series of one indicator for one area with its stored SPC columns.
-
-    ``attrs`` carry the indicator's name, unit and polarity, the variation (last point type and
-    side of the mean), the assurance state and whether limits are trial limits.
-    """
-    require_columns(store, ("indicator", "area_code", "sex", *SPC_DATA_COLUMNS), "SPC chart")
-    rows = select_rows(store, indicator=indicator, area_code=area_code, sex=sex,
-                       area_role=area_role)
-    rows = rows[rows["spc_point_type"].fillna("").astype(str) != ""]
-    if rows.empty:
+    """``metrics.spc_view.spc_series`` output labelled for drawing: a copy whose ``attrs`` add
+    the indicator's name, unit, polarity and source line."""
+    require_columns(series, SPC_DATA_COLUMNS, "SPC chart")
+    missing = [key for key in SPC_ATTRS if key not in series.attrs]
+    if missing:
         raise DataValidationError(
-            f"SPC chart: no rows with SPC columns for indicator {indicator!r}, area "
-            f"{area_code!r}, sex {sex!r} in the metric store", column="spc_point_type")
-    unknown = sorted(set(rows["spc_point_type"].astype(str)) - set(SPC_POINT_TYPES))
-    if unknown:
-        raise DataValidationError(
-            f"SPC chart: unknown point type(s) {unknown}; expected {SPC_POINT_TYPES}",
-            column="spc_point_type")
-    data = ordered_periods(rows.loc[:, list(SPC_DATA_COLUMNS)])
-    for column in ("value", "spc_mean", "spc_lpl", "spc_upl", "target"):
-        data[column] = pd.to_numeric(data[column], errors="coerce").astype(float)
+            f"SPC chart: the series lacks {missing} (build it with metrics.spc_view.spc_series)")
+    data = series.copy()
+    indicator = data.attrs["indicator"]
     info = indicator_info_table(indicator_info, [indicator]).loc[indicator]
-    last = data.iloc[-1]
-    targets = data["target"].dropna()
-    target = float(targets.iloc[-1]) if not targets.empty else float("nan")
-    data.attrs.update(
-        indicator=indicator, name=info["name"], unit=info["unit"], polarity=info["polarity"],
-        area_code=area_code, area_name=area_name(store, area_code),
-        variation=str(last["spc_point_type"]),
-        variation_side="high" if last["value"] >= last["spc_mean"] else "low",
-        assurance=assurance_state(
-            float(last["spc_lpl"]), float(last["spc_upl"]), target, info["polarity"]
-        ),
-        trial_limits=len(data) < TRIAL_LIMIT_POINTS, target=target,
-        source=source_text(pd.DataFrame([info]), None),
-    )
+    data.attrs.update(name=info["name"], unit=info["unit"], polarity=info["polarity"],
+                      source=source_text(pd.DataFrame([info]), None))
     return data
 
 

@@ -17,20 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stp_analytics.errors import ParameterError
-from stp_analytics.schema import COMPARISON_LABELS  # noqa: F401 - re-exported
+from stp_analytics.schema import (
+    COMPARISON_LABELS,  # noqa: F401 - re-exported
+    SPC_POINT_TYPES,  # noqa: F401 - re-exported
+)
 
 STYLE_PATH: Path = Path(__file__).with_name("stp.mplstyle")
 
 #: A4 portrait text width (17 cm) in inches: the widest a chart is drawn.
 A4_WIDTH_IN: float = 6.7
-
-SPC_POINT_TYPES: tuple[str, ...] = (
-    "common_cause",
-    "special_cause_improvement",
-    "special_cause_concern",
-    "special_cause_neutral_high",
-    "special_cause_neutral_low",
-)
 
 
 def _default_markers() -> dict[str, str]:

@@ -29,7 +29,7 @@ from stp_analytics.charts.data import (
     area_name,
     combine_sources,
     indicator_info_table,
-    ordered_periods,
+    numeric_series,
     require_columns,
     select_rows,
     source_text,
@@ -60,9 +60,8 @@ def prepare_trend_data(
         raise DataValidationError(
             f"trend chart: no rows for indicator {indicator!r}, area {area_code!r}, sex {sex!r}",
             column="area_code")
-    data = ordered_periods(rows.loc[:, list(TREND_COLUMNS)])
-    for column in ("value", "lower", "upper", "england_value", "target"):
-        data[column] = pd.to_numeric(data[column], errors="coerce").astype(float)
+    data = numeric_series(rows, TREND_COLUMNS,
+                          ("value", "lower", "upper", "england_value", "target"))
     if data["england_value"].isna().all():
         national = select_rows(store, indicator=indicator, area_role="england", sex=sex)
         by_period = national.drop_duplicates("period").set_index("period")["value"]

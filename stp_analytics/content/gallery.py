@@ -22,6 +22,7 @@ import pandas as pd
 
 from stp_analytics.charts.base import Chart
 from stp_analytics.charts.data import catalog_info_frame
+from stp_analytics.content import chart_inputs
 from stp_analytics.data.files import write_atomic
 from stp_analytics.errors import StpPacksError
 
@@ -130,9 +131,9 @@ def _store_charts(store: pd.DataFrame, area_code: str, catalog: Catalog
     return {
         "spine": lambda: spine.plot_spine(spine.prepare_spine_data(
             store, area_code, indicators=pick["spine"], indicator_info=info)),
-        "spc": lambda: spc.plot_spc(spc.prepare_spc_data(
+        "spc": lambda: spc.plot_spc(chart_inputs.spc_data(
             store, area_code, first("spc"), indicator_info=info)),
-        "funnel": lambda: funnel.plot_funnel(funnel.prepare_funnel_data(
+        "funnel": lambda: funnel.plot_funnel(chart_inputs.funnel_data(
             store, first("funnel"), area_code, indicator_info=info,
             multiplier=float(multipliers[first("funnel")]) or None)),
         "caterpillar": lambda: caterpillar.plot_caterpillar(caterpillar.prepare_caterpillar_data(

@@ -15,25 +15,28 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from stp_analytics import charts
+from stp_analytics.content import chart_inputs
 from stp_analytics.content.display import NOT_AVAILABLE, not_supplied, try_chart
 from stp_analytics.content.pack_content import PackContext, indicator_name, with_data
 
 if TYPE_CHECKING:
     from stp_analytics.finance import FinanceResult
 
-#: section setting (in ``packs/<pack>.yml``) -> the chart functions (names in
-#: :mod:`stp_analytics.charts`) that prepare one indicator's data from the store and draw it
+#: section setting (in ``packs/<pack>.yml``) -> the functions that prepare one indicator's data
+#: from the store (a name in :mod:`stp_analytics.content.chart_inputs` when the metrics layer
+#: computes what the chart shows, else in :mod:`stp_analytics.charts`) and draw it (in charts)
 INDICATOR_CHARTS: dict[str, tuple[str, str]] = {
     "trends": ("prepare_trend_data", "plot_trend"),
     "variation": ("prepare_caterpillar_data", "plot_caterpillar"),
-    "spc": ("prepare_spc_data", "plot_spc"),
-    "funnel": ("prepare_funnel_data", "plot_funnel"),
+    "spc": ("spc_data", "plot_spc"),
+    "funnel": ("funnel_data", "plot_funnel"),
 }
 
 
 def chart_data(pack: PackContext, kind: str, indicator: str) -> Any:
-    """The data one indicator's chart of ``kind`` draws (the chart module's ``prepare_*``)."""
-    prepare = getattr(charts, INDICATOR_CHARTS[kind][0])
+    """The data one indicator's chart of ``kind`` draws (see :data:`INDICATOR_CHARTS`)."""
+    name = INDICATOR_CHARTS[kind][0]
+    prepare = getattr(chart_inputs, name, None) or getattr(charts, name)
     return prepare(pack.store, area_code=pack.area_code, indicator=indicator,
                    indicator_info=pack.catalog)
 

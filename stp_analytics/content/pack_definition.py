@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pydantic
-import yaml
 
 from stp_analytics import paths
-from stp_analytics.data.yaml_models import first_error, read_yaml
+from stp_analytics.data.yaml_models import first_error, read_yaml_mapping
 from stp_analytics.errors import ParameterError
 
 #: the pack built when none is named (``stp-packs build``, a notebook run by hand)
@@ -137,12 +136,8 @@ def load_pack_definition(name_or_path: str | Path) -> PackDefinition:
 
 
 def _parse(path: Path) -> PackDefinition:
-    try:
-        document = read_yaml(path)
-    except yaml.YAMLError as error:
-        raise ParameterError(f"file {path}: not valid YAML: {error}") from error
-    if not isinstance(document.data, dict):
-        raise ParameterError(f"file {path}: expected a mapping with title, notebook, parameters")
+    document = read_yaml_mapping(path, ParameterError, label=f"file {path}",
+                                 expected="a mapping with title, notebook, parameters")
     try:
         return PackDefinition.model_validate(document.data)
     except pydantic.ValidationError as error:

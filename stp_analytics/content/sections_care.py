@@ -114,6 +114,7 @@ def care_headlines_section(pack: PackContext) -> Section:
 def rtt_england(pack: PackContext) -> Section:
     """England's RTT incomplete pathways within 18 weeks, monthly, against 92% (SPC chart)."""
     from stp_analytics import charts
+    from stp_analytics.content import chart_inputs
 
     title = "Referral to treatment: England (national context)"
     rows = pack.store[(pack.store["indicator"] == RTT_ENGLAND)
@@ -126,8 +127,8 @@ def rtt_england(pack: PackContext) -> Section:
             f"{pack.label}'s own figure is not supplied by default (see the standards below).")
 
     def draw() -> object:
-        data = charts.prepare_spc_data(pack.store, area_code=ENGLAND_CODE, indicator=RTT_ENGLAND,
-                                       indicator_info=pack.catalog, area_role="england")
+        data = chart_inputs.spc_data(pack.store, ENGLAND_CODE, RTT_ENGLAND,
+                                     indicator_info=pack.catalog, area_role="england")
         return charts.plot_spc(data)
 
     chart = display.try_chart(indicator_name(pack, RTT_ENGLAND), draw)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from stp_analytics.data.text_csv import read_text_csv
 from stp_analytics.errors import DataValidationError
 from stp_analytics.paths import data_catalog_dir
 
@@ -57,16 +58,8 @@ def name_matches_dir() -> Path:
 def read_hand_matches(file_name: str) -> pd.DataFrame:
     """A hand-match table: source_name, code, reference_name, reason (every field required)."""
     path = name_matches_dir() / file_name
-    if not path.exists():
-        raise DataValidationError("hand-match table not found", file=str(path))
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [column for column in HAND_MATCH_COLUMNS if column not in table.columns]
-    if missing:
-        raise DataValidationError(
-            f"missing column(s) {', '.join(missing)}; expected {', '.join(HAND_MATCH_COLUMNS)}",
-            file=file_name,
-            row=1,
-        )
+    table = read_text_csv(path, HAND_MATCH_COLUMNS, what="hand-match table", label=file_name,
+                          header_row=1)
     for position, row in enumerate(table.itertuples(index=False), start=2):
         for column in HAND_MATCH_COLUMNS:
             if not str(getattr(row, column)).strip():

@@ -49,6 +49,20 @@ def read_yaml(path: Path, *, encoding: str = "utf-8") -> YamlDocument:
     return YamlDocument(path=path, data=data, node=node)
 
 
+def read_yaml_mapping(path: Path, error: type[Exception], *, label: str,
+                      expected: str) -> YamlDocument:
+    """:func:`read_yaml` of a file that must hold a mapping: invalid YAML or another document
+    raises ``error("<label>: not valid YAML: ...")`` or ``error("<label>: expected <expected>")``.
+    """
+    try:
+        document = read_yaml(path)
+    except yaml.YAMLError as problem:
+        raise error(f"{label}: not valid YAML: {problem}") from problem
+    if not isinstance(document.data, dict):
+        raise error(f"{label}: expected {expected}")
+    return document
+
+
 def yaml_error_text(error: yaml.YAMLError) -> tuple[str, str]:
     """``(" line L, column C", problem)`` of a YAML syntax error (position empty if unknown)."""
     mark = getattr(error, "problem_mark", None)

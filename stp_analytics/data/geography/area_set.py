@@ -18,6 +18,7 @@ import pandas as pd
 
 from stp_analytics.data.geography import sources
 from stp_analytics.data.geography.area_set_schema import PART_TYPES, read_area_set_definition
+from stp_analytics.data.text_csv import read_text_csv
 from stp_analytics.errors import DataValidationError, ParameterError
 from stp_analytics.paths import data_catalog_dir
 
@@ -42,15 +43,7 @@ def known_area_sets(folder: Path | None = None) -> list[str]:
 
 def _read_csv(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
     """Read a lookup CSV (codes as text) and check its columns."""
-    if not path.exists():
-        raise DataValidationError("lookup file not found", file=str(path))
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [name for name in columns if name not in frame.columns]
-    if missing:
-        raise DataValidationError(
-            f"missing column(s) {', '.join(missing)}; expected {', '.join(columns)}",
-            file=str(path),
-        )
+    frame = read_text_csv(path, columns, what="lookup file")
     if frame.empty:
         raise DataValidationError("the lookup file has no rows", file=str(path))
     return frame[list(columns)]

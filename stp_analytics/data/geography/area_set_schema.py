@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pydantic
-import yaml
 
-from stp_analytics.data.yaml_models import YamlDocument, first_error, read_yaml
+from stp_analytics.data.yaml_models import YamlDocument, first_error, read_yaml_mapping
 from stp_analytics.errors import CatalogError
 
 PART_TYPES: tuple[str, ...] = ("practice", "ccg", "lad", "utla", "trust", "lsoa", "sicbl")
@@ -91,12 +90,8 @@ def _message(error: pydantic.ValidationError, document: YamlDocument) -> str:
 
 def read_area_set_definition(path: Path) -> dict[str, Any]:
     """Parse and check an area-set YAML file; return the mapping as written."""
-    try:
-        document = read_yaml(path)
-    except yaml.YAMLError as error:
-        raise CatalogError(f"{path}: not valid YAML: {error}") from error
-    if not isinstance(document.data, dict):
-        raise CatalogError(f"{path}: expected a mapping of keys to values")
+    document = read_yaml_mapping(path, CatalogError, label=str(path),
+                                 expected="a mapping of keys to values")
     try:
         AreaSetDefinition.model_validate(document.data)
     except pydantic.ValidationError as error:
