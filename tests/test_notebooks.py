@@ -231,3 +231,59 @@ def test_nbconvert_execute_shows_every_section_with_its_explanation(store_path, 
         assert any("text/html" in o.get("data", {}) for o in cell.outputs), cell.source
         shown += 1
     assert shown >= 20
+
+
+def _pack_data(notebook: nbformat.NotebookNode) -> pd.DataFrame:
+    """The pack-data.csv rows the notebook's downloads cell carries (what the build writes)."""
+    import io
+
+    from stp_analytics.build.render import pack_data_csv
+
+    text = pack_data_csv(notebook)
+    assert text, "no downloads output"
+    return pd.read_csv(io.BytesIO(text), dtype={"period": "str"}, keep_default_na=False,
+                       na_values={c: [""] for c in ("value", "lower", "upper", "england_value")})
+
+
+def _numbers(text: str) -> set[str]:
+    """Figures in a text, periods and years left out ("£577m gap in 2020/21" -> {"577"})."""
+    text = re.sub(r"\b(?:19|20)\d{2}(?:[/-]\d{2})?\b", " ", text)
+    return {number.replace(",", "") for number in re.findall(r"\d[\d,]*(?:\.\d+)?", text)}
+
+
+@pytest.mark.parametrize("code", FOOTPRINTS)
+def test_every_number_of_the_tiles_and_the_spine_is_in_pack_data(executed, code) -> None:
+    """pack-data.csv holds each figure of the summary tiles as the HTML prints it, and each
+    value, England value, worst and best of the spine chart as the chart prints it."""
+    from stp_analytics.content import pack_charts, pack_content
+
+    notebook = executed[code]
+    rows = _pack_data(notebook)
+    assert set(rows["area_code"]) >= {code} and len(rows) > 100
+    outputs = [output.get("data", {}).get("text/html", "") for cell in notebook.cells
+               for output in cell.get("outputs", [])]
+    tiles = next(html for html in outputs if '<div class="stp-tiles"' in html)
+    printed = _numbers(_text(tiles))
+    assert printed, "the tiles print figures"
+    summary = rows[rows["indicator"].str.startswith("summary:")]
+    assert printed <= {f"{v:g}" for v in summary["value"]}
+    pack = pack_content.open_pack(code, store_path=_store_parameter(notebook))
+    spine = pack_charts.spine_data(pack, "health")
+    assert len(spine) > 5
+    for row in spine.itertuples(index=False):
+        for column, indicator in (("value", row.indicator), ("england_value", row.indicator),
+                                  ("worst", f"{row.indicator}:worst"),
+                                  ("best", f"{row.indicator}:best")):
+            shown = getattr(row, column)
+            if pd.isna(shown):
+                continue
+            mine = rows[(rows["indicator"] == indicator) & (rows["period"] == row.period)]
+            values = mine["england_value" if column == "england_value" else "value"]
+            assert any(f"{v:,.1f}" == f"{shown:,.1f}" for v in values), (indicator, column)
+
+
+def _store_parameter(notebook: nbformat.NotebookNode) -> str:
+    """The store_path papermill injected."""
+    injected = next(cell for cell in notebook.cells
+                    if "injected-parameters" in cell.metadata.get("tags", []))
+    return re.search(r'store_path = "([^"]*)"', injected.source).group(1)

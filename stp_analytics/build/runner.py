@@ -243,6 +243,7 @@ def build(config: BuildConfig) -> BuildResult:
         progress.close()
         index_path = write_index(pack_dir, spec, manifest, store, store_hash, config, label,
                                  heatmap)
+        render.write_all_areas(pack_dir, manifest["packs"])
         write_atomic(manifest_path, json_bytes(manifest))
         clean_temp_files(pack_dir)
     outcomes.sort(key=lambda o: o.area_code)

@@ -214,6 +214,9 @@ def _render_outputs(nb, task: PackTask, area_dir: Path, nbformat) -> dict[str, s
     """Render every format in memory, then move each file into place; return name -> sha256."""
     _strip_volatile_metadata(nb)
     contents: dict[str, bytes] = {OUTPUT_NAMES["ipynb"]: nbformat.writes(nb).encode("utf-8")}
+    pack_data = render.pack_data_csv(nb)
+    if pack_data is not None:
+        contents[render.PACK_DATA_NAME] = pack_data
     document = render.render_html(nb, task.context)
     if "html" in task.formats:
         contents[OUTPUT_NAMES["html"]] = document.encode("utf-8")

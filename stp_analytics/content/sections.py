@@ -376,3 +376,15 @@ def reproducibility(pack: PackContext, parameters: Mapping[str, Any]) -> Section
 def annex(pack: PackContext, parameters: Mapping[str, Any]) -> Section:
     """The whole annex."""
     return sources(pack) + methods(pack) + reproducibility(pack, parameters)
+
+
+# ---------------------------------------------------------------- downloads
+
+
+def downloads(pack: PackContext, namespace: Mapping[str, Any]) -> Section:
+    """Links to the numbers of this pack and of every area; the section collects the data of
+    every Section in ``namespace`` (the notebook's ``globals()``) for ``pack-data.csv`` (data:
+    ``pack_data``; see :mod:`~stp_analytics.content.pack_data`)."""
+    from stp_analytics.content import pack_data
+
+    return pack_data.downloads(pack, namespace)

@@ -9,6 +9,7 @@ from stp_analytics import __version__
 from stp_analytics.build.render.html import pack_css, sentence_case, templates_dir
 from stp_analytics.build.render.sanitise import sanitize_html
 from stp_analytics.content.index_page import league_heatmap
+from stp_analytics.content.pack_data import ALL_AREAS_NAMES, PACK_DATA_NAME
 
 
 def render_index(
@@ -39,6 +40,7 @@ def render_index(
             "error": entry.get("error") or "",
             "html": f"{folder}/pack.html" if built and "pack.html" in outputs else "",
             "pdf": f"{folder}/pack.pdf" if built and "pack.pdf" in outputs else "",
+            "data": f"{folder}/{PACK_DATA_NAME}" if built and PACK_DATA_NAME in outputs else "",
         })
     heatmap_html, heatmap_note = heatmap or league_heatmap(store_path, area_set, catalog_path)
     document = environment.get_template("index.html.j2").render(
@@ -49,6 +51,7 @@ def render_index(
         area_label_plural=area_label_plural,
         heatmap_html=heatmap_html,
         heatmap_note=heatmap_note,
+        all_areas=ALL_AREAS_NAMES if any(area["data"] for area in areas) else (),
         css=pack_css(str(templates_dir())),
         version=__version__,
     )
