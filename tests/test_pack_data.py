@@ -27,13 +27,12 @@ def _pack():
 
 def test_every_section_table_reaches_the_rows_in_one_sorted_order() -> None:
     pack = _pack()
-    namespace = {"tiles": sections.three_gaps(pack, None),
-                 "health": sections.gap_indicators(pack, "health", notable_only=False),
-                 "care": sections.gap_indicators(pack, "care", notable_only=False),
-                 "model": sections.Section("Model", [], {
-                     "projection": small_finance_result().projection}),
-                 "facts": sections.area_facts(pack), "not a section": 3}
-    frame = pack_data.downloads(pack, namespace).data["pack_data"]
+    shown = [sections.three_gaps(pack, None),
+             sections.gap_indicators(pack, "health", notable_only=False),
+             sections.gap_indicators(pack, "care", notable_only=False),
+             sections.Section("Model", [], {"projection": small_finance_result().projection}),
+             sections.area_facts(pack)]
+    frame = pack_data.downloads(pack, shown + shown[:1]).data["pack_data"]
     assert tuple(frame.columns) == pack_data.PACK_DATA_COLUMNS
     rows = frame.set_index("indicator")
     assert rows.loc["diabetes", "value"] == 7.04
@@ -47,9 +46,17 @@ def test_every_section_table_reaches_the_rows_in_one_sorted_order() -> None:
     gap = small_finance_result().projection["gap_do_nothing_gbp_m"].iloc[-1]
     assert gap in set(frame.loc[frame["indicator"].eq("finance_model:gap_do_nothing_gbp_m"),
                                 "value"])
-    shuffled = dict(reversed(list(namespace.items())))
-    again = pack_data.downloads(pack, shuffled).data["pack_data"]
+    again = pack_data.downloads(pack, reversed(shown)).data["pack_data"]
     assert pack_data.to_csv_text(again) == pack_data.to_csv_text(frame)
+
+
+def test_downloads_default_to_the_sections_shown(monkeypatch) -> None:
+    pack = _pack()
+    monkeypatch.setattr(sections, "SHOWN", [])
+    monkeypatch.setattr(sections.display, "show", lambda html: None)
+    sections.gap_indicators(pack, "health")._ipython_display_()
+    frame = sections.downloads(pack).data["pack_data"]
+    assert frame["indicator"].tolist() == ["diabetes"]
 
 
 def test_tile_periods_are_not_figures() -> None:
@@ -63,12 +70,13 @@ def test_tile_periods_are_not_figures() -> None:
 
 def test_the_downloads_output_carries_the_csv_and_the_build_finds_it(monkeypatch) -> None:
     pack = _pack()
-    section = pack_data.downloads(pack, {"health": sections.gap_indicators(pack, "health")})
+    section = pack_data.downloads(pack, [sections.gap_indicators(pack, "health")])
     shown = []
     import IPython.display
 
     monkeypatch.setattr(IPython.display, "display", lambda data, raw: shown.append(data))
     section._ipython_display_()
+    assert section not in sections.SHOWN  # the downloads block shows its own way
     (bundle,) = shown
     assert 'href="pack-data.csv"' in bundle["text/html"]
     assert 'href="../all-areas.xlsx"' in bundle["text/html"]

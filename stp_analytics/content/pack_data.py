@@ -1,7 +1,8 @@
 """``pack-data.csv``: every number a pack prints, one row each, built from the same
 :class:`~stp_analytics.content.sections.Section` ``.data`` frames the pack shows.
 
-The notebook's last cell hands every section it showed to :func:`downloads`; each section table
+The notebook's last cell, ``sections.downloads(pack)``, takes every section the notebook showed
+(:data:`~stp_analytics.content.sections.SHOWN`); each section table
 is turned into long rows by the first converter whose shape it fits (store rows, an indicator's
 series, a spine, the tiles, the finance model's tables...). The rows are sorted and written as
 CSV into the cell's output (MIME type :data:`PACK_DATA_MIME`, beside a link shown in the pack);
@@ -17,7 +18,7 @@ with the model year as period.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pandas as pd
@@ -240,11 +241,12 @@ def _fill_from_store(pack: PackContext, frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def section_tables(namespace: Mapping[str, Any]) -> list[tuple[str, pd.DataFrame]]:
-    """(table name, frame) of every Section in ``namespace`` (a notebook's ``globals()``), in
-    name order, so a section added to the notebook reaches pack-data.csv without a new line."""
-    sections = [value for _, value in sorted(namespace.items()) if isinstance(value, Section)]
-    return [(name, frame) for section in sections for name, frame in section.data.items()]
+def section_tables(shown: Iterable[Section]) -> list[tuple[str, pd.DataFrame]]:
+    """(table name, frame) of every section shown (a section shown twice counts once; the
+    downloads block itself is left out), so a section added to the notebook reaches
+    pack-data.csv without a new line."""
+    unique = {id(section): section for section in shown if not isinstance(section, Downloads)}
+    return [(name, frame) for section in unique.values() for name, frame in section.data.items()]
 
 
 def to_csv_text(frame: pd.DataFrame) -> str:
@@ -279,7 +281,7 @@ def downloads_html(rows: int) -> Markup:
              xlsx=ALL_AREAS_NAMES[1])
 
 
-def downloads(pack: PackContext, namespace: Mapping[str, Any]) -> Downloads:
-    """The downloads block of the pack built from every Section in ``namespace``."""
-    frame = pack_data(pack, section_tables(namespace))
+def downloads(pack: PackContext, shown: Iterable[Section]) -> Downloads:
+    """The downloads block of the pack built from the sections ``shown``."""
+    frame = pack_data(pack, section_tables(shown))
     return Downloads("Downloads", [downloads_html(len(frame))], {"pack_data": frame})
