@@ -287,3 +287,30 @@ def _store_parameter(notebook: nbformat.NotebookNode) -> str:
     injected = next(cell for cell in notebook.cells
                     if "injected-parameters" in cell.metadata.get("tags", []))
     return re.search(r'store_path = "([^"]*)"', injected.source).group(1)
+
+
+@pytest.mark.parametrize("code", FOOTPRINTS)
+def test_every_alt_text_states_a_finding_not_only_a_chart_type(executed, code) -> None:
+    html = _html(executed[code])
+    alts = [unescape(alt) for alt in re.findall(r'<img [^>]*alt="([^"]*)"', html)]
+    assert alts
+    for alt in alts:
+        first = alt.split(". ", 1)[0]
+        assert re.search(r"\d", first), alt[:200]  # a figure in the first sentence
+        assert not re.fullmatch(r"[A-Za-z ]*(chart|plot)[A-Za-z ]*\.?", first), alt[:200]
+
+
+def test_worked_example_alt_text_matches_the_store(executed, store) -> None:
+    """Greater Manchester's A&E type 1 SPC chart: first and latest month from the store."""
+    rows = store[(store["indicator"] == "ae_four_hour_type1")
+                 & (store["area_code"] == "E54000007") & (store["sex"] == "Persons")
+                 & store["value"].notna()].sort_values("period_start")
+    first, last = rows.iloc[0], rows.iloc[-1]
+    word = "fell" if last["value"] < first["value"] else "rose"
+    expected = (f"Greater Manchester's A&E 4-hour performance, type 1 (major) departments {word} "
+                f"from {first['value']:.1f}% to {last['value']:.1f}% over")
+    alts = [unescape(alt) for alt in re.findall(r'<img [^>]*alt="([^"]*)"',
+                                                _html(executed["E54000007"]))]
+    (alt,) = [alt for alt in alts if alt.startswith(expected)]
+    assert f"({first['period']} to {last['period']})" in alt
+    assert "standard" in alt and "SPC chart" in alt

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from stp_analytics import charts
+from stp_analytics.content import alt_text
 from stp_analytics.content.display import NOT_AVAILABLE, not_supplied, try_chart
 from stp_analytics.content.pack_content import PackContext, indicator_name, with_data
 
@@ -39,7 +40,9 @@ def chart_data(pack: PackContext, kind: str, indicator: str) -> Any:
 
 
 def _draw(pack: PackContext, kind: str, indicator: str) -> Any:
-    return getattr(charts, INDICATOR_CHARTS[kind][1])(chart_data(pack, kind, indicator))
+    data = chart_data(pack, kind, indicator)
+    chart = getattr(charts, INDICATOR_CHARTS[kind][1])(data)
+    return alt_text.with_finding(chart, alt_text.finding(pack, kind, indicator, data))
 
 
 def indicator_chart(pack: PackContext, kind: str, indicator: str) -> Markup:
@@ -69,7 +72,12 @@ def spine_data(pack: PackContext, section: str = "health") -> Any:
 
 def spine_chart(pack: PackContext, section: str = "health") -> Markup:
     """The spine chart of a gap's indicators with data, less the section's ``not_in_spine``."""
-    return try_chart("Spine chart", lambda: charts.plot_spine(spine_data(pack, section)))
+    def draw() -> Any:
+        data = spine_data(pack, section)
+        return alt_text.with_finding(charts.plot_spine(data),
+                                     alt_text.spine_finding(data, pack.area_name))
+
+    return try_chart("Spine chart", draw)
 
 
 def bridge_chart(pack: PackContext, finance_result: FinanceResult | None) -> Markup:
