@@ -26,12 +26,12 @@ from stp_analytics.build.render.html import (
 from stp_analytics.build.render.index import render_index
 from stp_analytics.build.render.pdf import FONT_TIMESTAMP, fixed_font_timestamp, render_pdf
 from stp_analytics.build.render.sanitise import external_resources, sanitize_html
-from stp_analytics.content.index_page import league_heatmap
+from stp_analytics.content.index_page import gap_heatmaps, league_heatmap
 
 __all__ = [
     "CONTENTS_MARKER", "FONT_TIMESTAMP", "PACK_DATA_NAME", "REMOVE_CELL_TAGS", "PageContext",
-    "add_contents", "external_resources", "fixed_font_timestamp", "league_heatmap", "pack_css",
-    "pack_data_csv", "render_html",
+    "add_contents", "external_resources", "fixed_font_timestamp", "gap_heatmaps",
+    "league_heatmap", "pack_css", "pack_data_csv", "render_html",
     "render_index", "render_pdf", "sanitize_html", "sentence_case", "templates_dir",
     "templates_hash", "write_all_areas",
 ]

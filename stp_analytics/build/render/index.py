@@ -8,7 +8,7 @@ from pathlib import Path
 from stp_analytics import __version__
 from stp_analytics.build.render.html import pack_css, sentence_case, templates_dir
 from stp_analytics.build.render.sanitise import sanitize_html
-from stp_analytics.content.index_page import league_heatmap
+from stp_analytics.content.index_page import gap_heatmaps
 from stp_analytics.content.pack_data import ALL_AREAS_NAMES, PACK_DATA_NAME
 
 
@@ -18,7 +18,7 @@ def render_index(
     heatmap: tuple[str, str] | None = None,
 ) -> str:
     """The national overview page (static HTML, every value escaped by Jinja2). ``heatmap`` is
-    :func:`league_heatmap`'s result for the same store, area set and catalogue when it has
+    :func:`gap_heatmaps`' result for the same store, area set and catalogue when it has
     been drawn already (the build draws it while its last packs run); else it is drawn here."""
     import jinja2
 
@@ -42,7 +42,7 @@ def render_index(
             "pdf": f"{folder}/pack.pdf" if built and "pack.pdf" in outputs else "",
             "data": f"{folder}/{PACK_DATA_NAME}" if built and PACK_DATA_NAME in outputs else "",
         })
-    heatmap_html, heatmap_note = heatmap or league_heatmap(store_path, area_set, catalog_path)
+    heatmap_html, heatmap_note = heatmap or gap_heatmaps(store_path, area_set, catalog_path)
     document = environment.get_template("index.html.j2").render(
         title=title,
         areas=areas,
