@@ -378,9 +378,9 @@ def test_a_pack_as_at_june_2016_uses_no_later_period(store_path, catalog, tmp_pa
     text outside the model, its assumptions and the annex (which names what each source file
     holds and the build parameters), the catalogue's names and source descriptions (which say
     what a file holds, e.g. "2015-17 to 2023-25") and :data:`NOT_DATA_PERIODS`."""
-    from stp_analytics.content import narrative
-
     import papermill
+
+    from stp_analytics.content import narrative
 
     output = tmp_path / "as_at.ipynb"
     papermill.execute_notebook(
