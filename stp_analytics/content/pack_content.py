@@ -165,7 +165,7 @@ def summary_facts(pack: PackContext) -> Markup:
     for part_type, title in PART_LABELS.items():
         names = part_names(pack, part_type)
         if names:
-            parts.append(heading(f"{title} ({len(names)})", level=4))
+            parts.append(heading(f"{title} ({len(names)})", level=3))
             parts.append(paragraph("; ".join(names)))
     return Markup("".join(parts))
 
