@@ -32,11 +32,20 @@ INDICATOR_CHARTS: dict[str, tuple[str, str]] = {
 }
 
 
+def _once(pack: PackContext, key: tuple[str, ...], compute: Any) -> Any:
+    """``compute()`` once per pack and key: a chart's data are prepared for the chart and read
+    again for the pack's numbers (``pack-data.csv``); the store does not change in between."""
+    cache = pack.__dict__.setdefault("_chart_data", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
 def chart_data(pack: PackContext, kind: str, indicator: str) -> Any:
     """The data one indicator's chart of ``kind`` draws (the chart module's ``prepare_*``)."""
     prepare = getattr(charts, INDICATOR_CHARTS[kind][0])
-    return prepare(pack.store, area_code=pack.area_code, indicator=indicator,
-                   indicator_info=pack.catalog)
+    return _once(pack, (kind, indicator), lambda: prepare(
+        pack.store, area_code=pack.area_code, indicator=indicator, indicator_info=pack.catalog))
 
 
 def _draw(pack: PackContext, kind: str, indicator: str) -> Any:
@@ -66,8 +75,8 @@ def spine_data(pack: PackContext, section: str = "health") -> Any:
     """What the spine chart draws: a gap's indicators with data, less ``not_in_spine``."""
     excluded = set(pack.section(section).not_in_spine)
     indicators = with_data(pack, [i for i in pack.indicators(section) if i not in excluded])
-    return charts.prepare_spine_data(pack.store, pack.area_code, indicators=indicators,
-                                     indicator_info=pack.catalog)
+    return _once(pack, ("spine", section, *indicators), lambda: charts.prepare_spine_data(
+        pack.store, pack.area_code, indicators=indicators, indicator_info=pack.catalog))
 
 
 def spine_chart(pack: PackContext, section: str = "health") -> Markup:
