@@ -5,7 +5,12 @@ fd 4 out, NUL-separated JSON), records every request the page makes, asks the pa
 ``<img>`` decoded (``complete && naturalWidth > 0``) and saves a screenshot. The packs hold no
 ``<script>``; the check runs in the browser's own evaluation context.
 
-Skips when Chromium is missing, unless ``STP_REQUIRE_BROWSER=1`` (set by .ci/run), then fails.
+Then runs axe-core (npm package ``axe-core``, installed by .ci/run into ``node_modules/``; another
+copy with ``STP_AXE_CORE=/path/to/axe.min.js``) on the same two pages and fails on any serious or
+critical violation.
+
+Skips when Chromium or axe-core is missing, unless ``STP_REQUIRE_BROWSER=1`` (set by .ci/run),
+then fails.
 """
 
 from __future__ import annotations
@@ -28,6 +33,26 @@ BROWSER_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
                  "--disable-sync", "--hide-scrollbars", "--remote-debugging-pipe"]
 IMAGES_LOADED = ("(() => { const imgs = Array.from(document.images); return {count: imgs.length, "
                  "broken: imgs.filter(i => !(i.complete && i.naturalWidth > 0)).length}; })()")
+
+
+#: axe-core's script: STP_AXE_CORE, else node_modules/ at the repository root (.ci/run)
+AXE_DEFAULT = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_RUN = ("axe.run(document, {resultTypes: ['violations']}).then(r => r.violations.map(v => "
+           "({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map("
+           "n => n.target.join(' '))})))")
+#: the impacts that fail the check
+AXE_FAILING = ("serious", "critical")
+
+
+def axe_source() -> str:
+    """The axe-core script (skip, or fail under STP_REQUIRE_BROWSER=1, when it is missing)."""
+    path = Path(os.environ.get("STP_AXE_CORE") or AXE_DEFAULT)
+    if path.is_file():
+        return path.read_text(encoding="utf-8")
+    reason = f"axe-core not found at {path} (npm install --no-save axe-core)"
+    if os.environ.get("STP_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"STP_REQUIRE_BROWSER=1 but {reason}")
+    pytest.skip(reason)
 
 
 def chromium_path() -> str:
@@ -152,5 +177,38 @@ def test_index_and_pack_load_every_image_and_nothing_from_the_network(tmp_path):
             assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
             assert screenshot.stat().st_size > 1000
         assert images["count"] >= 1  # the pack shows its chart
+    finally:
+        tools.close()
+
+
+def axe_violations(tools: DevTools, path: Path, axe: str) -> list[dict]:
+    """axe-core's violations on a loaded page (id, impact, help, first nodes)."""
+    target = tools.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+    session = tools.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
+        "sessionId"]
+    tools.send("Page.enable", session=session)
+    tools.events.clear()
+    tools.send("Page.navigate", {"url": path.as_uri()}, session=session)
+    tools.wait_for("Page.loadEventFired")
+    tools.send("Runtime.evaluate", {"expression": axe}, session=session)
+    result = tools.send("Runtime.evaluate", {"expression": AXE_RUN, "awaitPromise": True,
+                                             "returnByValue": True}, session=session,
+                        timeout=120)
+    tools.send("Target.closeTarget", {"targetId": target})
+    return result["result"]["value"]
+
+
+def test_axe_core_finds_no_serious_or_critical_violation_on_the_index_and_a_pack(tmp_path):
+    executable, axe = chromium_path(), axe_source()
+    pack_dir, result = helpers.shared_build()
+    assert result.exit_code == 0
+    pages = [pack_dir / "index.html", sorted(pack_dir.glob("*/pack.html"))[0]]
+    tools = DevTools(executable, tmp_path / "profile")
+    try:
+        for page in pages:
+            assert page.is_file()
+            violations = axe_violations(tools, page, axe)
+            failing = [v for v in violations if v["impact"] in AXE_FAILING]
+            assert failing == [], f"{page.name}: {failing}"
     finally:
         tools.close()

@@ -59,7 +59,7 @@ def test_overrides_from_text_and_numbers_agree():
         ({"cost_inflation": "nan"}, r"'cost_inflation' must be finite"),
         ({"stf_2016_17": None}, r"'stf_2016_17' needs a number"),
         ({"baseline_provider_position": "forecast"},
-         r"must be one of underlying, actual, plan, none"),
+         r"must be one of underlying, share, actual, plan, none"),
         ({"efficiency": 0.02}, r"unknown finance parameter 'efficiency'"),
     ],
 )

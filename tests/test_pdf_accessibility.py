@@ -123,3 +123,24 @@ def test_real_pack_is_tagged(greater_manchester_pdf):
         root = reader.trailer["/Root"]
         assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"].value is True
         assert root["/Lang"] == "en" and reader.metadata.title.endswith("Greater Manchester")
+
+
+@pytest.mark.slow
+def test_real_build_writes_the_numbers_to_download(greater_manchester_pdf):
+    """The GM build's folder has pack-data.csv, linked from the pack; the index links to
+    all-areas.csv and all-areas.xlsx, and the workbook opens with pandas and holds the area."""
+    import pandas as pd
+
+    folder = greater_manchester_pdf.parent
+    rows = pd.read_csv(folder / "pack-data.csv")
+    assert set(rows["area_code"]) >= {"E54000007"} and rows["value"].notna().all()
+    assert 'href="pack-data.csv"' in (folder / "pack.html").read_text(encoding="utf-8")
+    index = (folder.parent / "index.html").read_text(encoding="utf-8")
+    for name in ("all-areas.csv", "all-areas.xlsx", f"{folder.name}/pack-data.csv"):
+        assert f'href="{name}"' in index
+    sheets = pd.read_excel(folder.parent / "all-areas.xlsx", sheet_name=None)
+    assert {"health", "care", "finance", "notes"} <= set(sheets)
+    codes = set().union(*(set(sheet["area_code"]) for name, sheet in sheets.items()
+                          if name != "notes"))
+    assert {"E54000007"} <= codes
+    assert len(pd.read_csv(folder.parent / "all-areas.csv")) == len(rows)

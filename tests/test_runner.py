@@ -152,9 +152,12 @@ def test_three_gaps_pack_builds_for_three_footprints(tmp_path, monkeypatch):
     index = (pack_dir / "index.html").read_text(encoding="utf-8")
     # a pool worker drew the heat map while the last pack ran: the same image as drawn here
     (store,) = (tmp_path / "out" / ".cache").glob("store-*.parquet")
-    heatmap, note = render.league_heatmap(store, "stp2017")
-    assert heatmap.startswith("<img") and note == ""
-    assert "League heat map" in index and heatmap in index
+    heatmap, note = render.gap_heatmaps(store, "stp2017")
+    assert heatmap.count("<img") == heatmap.count("<h3>")  # one heat map per gap compared
+    for gap in ("Health and wellbeing gap", "Care and quality gap"):
+        assert f"<h3>{gap}: " in heatmap
+    assert ("<h3>Finance and efficiency gap: " in heatmap) != ("finance" in note)
+    assert "League heat maps by gap" in index and heatmap in index
     # the finance reconciliation (issue 21): the index and every pack show the same 44-area sum
     from stp_analytics.finance import default_assumptions
     from stp_analytics.finance.reconcile import national_reconciliation

@@ -17,8 +17,8 @@ from stp_analytics.build.config import (
     PackTask,
     json_bytes,
 )
-from stp_analytics.content.index_finance import finance_parameters
 from stp_analytics.build.render.annex_split import ANNEX_PDF
+from stp_analytics.content.index_finance import finance_parameters
 from stp_analytics.data.files import sha256_file, write_atomic
 from stp_analytics.errors import BuildError
 

@@ -235,6 +235,10 @@ def validate_parameters(notebook: Path, parameters: dict[str, Any]) -> dict[str,
                 f"{', '.join(sorted(declared)) or 'none'}"
             )
         checked[name] = check_value(name, parameters[name], expected_type(declared[name]))
+    if "as_at" in checked:  # the data vintage: "" or "YYYY-MM", checked before any kernel
+        from stp_analytics.metrics.vintage import parse_as_at
+
+        parse_as_at(checked["as_at"])
     return checked
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stp_analytics import paths
 from stp_analytics.build import executors, fingerprint, render
@@ -14,6 +14,9 @@ from stp_analytics.build import pack_spec as packs
 from stp_analytics.build.config import BuildConfig, PackTask, json_bytes, pack_folder_name
 from stp_analytics.data.files import slugify
 from stp_analytics.errors import ParameterError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def select_areas(config: BuildConfig):
@@ -43,23 +46,46 @@ def metric_store(config: BuildConfig, out_dir: Path) -> Path:
     ).resolve()
 
 
-def data_periods(store_path: Path) -> dict[str, str]:
-    """Area code -> "first to last" latest period in the store (the pack's data period)."""
+def latest_rows(store_path: Path, as_at: str = "") -> pd.DataFrame:
+    """Each area's latest row per indicator among the periods ending by ``as_at`` (all when
+    ""): indicator, area_code, period, period_start."""
     import pandas as pd
 
+    from stp_analytics.metrics.vintage import in_vintage
+
+    columns = ["indicator", "area_code", "period", "period_start", "area_role"]
     try:
-        frame = pd.read_parquet(store_path, columns=["area_code", "period", "period_start",
-                                                     "is_latest", "area_role"])
+        frame = pd.read_parquet(store_path, columns=columns)
     except Exception:  # a store without these columns gives no period, not a failure
-        return {}
-    frame = frame[(frame["area_role"] == "area") & frame["is_latest"].astype(bool)]
-    frame = frame.dropna(subset=["period_start"]).sort_values(["area_code", "period_start",
-                                                               "period"])
+        return pd.DataFrame(columns=columns)
+    frame = frame[frame["area_role"].eq("area")].dropna(subset=["period_start"])
+    frame = frame[in_vintage(frame, as_at)]
+    latest = frame.groupby(["indicator", "area_code"])["period_start"].transform("max")
+    return frame[frame["period_start"].eq(latest)]
+
+
+def data_periods(store_path: Path, as_at: str = "") -> dict[str, str]:
+    """Area code -> "first to last" latest period in the store (the pack's data period)."""
+    frame = latest_rows(store_path, as_at).sort_values(["area_code", "period_start", "period"])
     periods: dict[str, str] = {}
     for code, rows in frame.groupby("area_code", sort=True):
         first, last = rows["period"].iloc[0], rows["period"].iloc[-1]
         periods[str(code)] = first if first == last else f"{first} to {last}"
     return periods
+
+
+def data_vintages(store_path: Path, as_at: str, catalog_path: Path | str | None
+                  ) -> dict[str, str]:
+    """Area code -> the cover's vintage line: the vintage and, per gap, the oldest and newest
+    latest period used (:func:`stp_analytics.content.vintage.vintage_line`)."""
+    from stp_analytics.content.vintage import vintage_line
+    from stp_analytics.data.catalog import load_catalog
+    from stp_analytics.metrics.vintage import period_ranges
+
+    gaps = {key: entry.gap for key, entry in load_catalog(catalog_path or None).indicators.items()}
+    frame = latest_rows(store_path, as_at)
+    return {str(code): vintage_line(as_at, period_ranges(rows, gaps))
+            for code, rows in frame.groupby("area_code", sort=True)}
 
 
 def _runner_parameters(
@@ -108,7 +134,9 @@ def make_tasks(
         "library": fingerprint.library_hash(),
         "formats": list(formats),
     }
-    periods = data_periods(store)
+    as_at = str(checked.get("as_at", "") or "")
+    periods = data_periods(store, as_at)
+    vintages = data_vintages(store, as_at, config.catalog_path) if "as_at" in declared else {}
     tasks = []
     for row in table.itertuples(index=False):
         code = str(row.area_code)
@@ -119,6 +147,7 @@ def make_tasks(
             area_code=code,
             area_name=str(row.area_name),
             data_period=periods.get(code, "not stated"),
+            vintage=vintages.get(code, ""),
             region_name=str(getattr(row, "region_name", "") or ""),
             area_label=render.sentence_case(label[0]),
         )

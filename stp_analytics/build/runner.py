@@ -231,7 +231,7 @@ def build(config: BuildConfig) -> BuildResult:
         workers = config.workers or min(len(todo), os.cpu_count() or 1) or 1
         # with more than one worker, the index's heat map is drawn while the last packs run
         heatmap = None
-        draw_heatmap = (render.league_heatmap, (store, config.area_set, config.catalog_path))
+        draw_heatmap = (render.gap_heatmaps, (store, config.area_set, config.catalog_path))
         try:
             if todo:
                 heatmap = _run_tasks(todo, config, workers, record,
@@ -243,6 +243,7 @@ def build(config: BuildConfig) -> BuildResult:
         progress.close()
         index_path = write_index(pack_dir, spec, manifest, store, store_hash, config, label,
                                  heatmap)
+        render.write_all_areas(pack_dir, manifest["packs"])
         write_atomic(manifest_path, json_bytes(manifest))
         clean_temp_files(pack_dir)
     outcomes.sort(key=lambda o: o.area_code)

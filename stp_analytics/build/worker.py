@@ -215,6 +215,9 @@ def _render_outputs(nb, task: PackTask, area_dir: Path, nbformat) -> dict[str, s
     """Render every format in memory, then move each file into place; return name -> sha256."""
     _strip_volatile_metadata(nb)
     contents: dict[str, bytes] = {OUTPUT_NAMES["ipynb"]: nbformat.writes(nb).encode("utf-8")}
+    pack_data = render.pack_data_csv(nb)
+    if pack_data is not None:
+        contents[render.PACK_DATA_NAME] = pack_data
     documents = annex_split.documents(nb, task.context, pdf="pdf" in task.formats)
     if "html" in task.formats:
         contents[OUTPUT_NAMES["html"]] = documents["html"].encode("utf-8")

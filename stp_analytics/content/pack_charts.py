@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from stp_analytics import charts
-from stp_analytics.content import chart_inputs
+from stp_analytics.content import alt_text, chart_inputs
 from stp_analytics.content.display import NOT_AVAILABLE, not_supplied, try_chart
 from stp_analytics.content.pack_content import PackContext, indicator_name, with_data
 
@@ -33,16 +33,27 @@ INDICATOR_CHARTS: dict[str, tuple[str, str]] = {
 }
 
 
+def _once(pack: PackContext, key: tuple[str, ...], compute: Any) -> Any:
+    """``compute()`` once per pack and key: a chart's data are prepared for the chart and read
+    again for the pack's numbers (``pack-data.csv``); the store does not change in between."""
+    cache = pack.__dict__.setdefault("_chart_data", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
 def chart_data(pack: PackContext, kind: str, indicator: str) -> Any:
     """The data one indicator's chart of ``kind`` draws (see :data:`INDICATOR_CHARTS`)."""
     name = INDICATOR_CHARTS[kind][0]
     prepare = getattr(chart_inputs, name, None) or getattr(charts, name)
-    return prepare(pack.store, area_code=pack.area_code, indicator=indicator,
-                   indicator_info=pack.catalog)
+    return _once(pack, (kind, indicator), lambda: prepare(
+        pack.store, area_code=pack.area_code, indicator=indicator, indicator_info=pack.catalog))
 
 
 def _draw(pack: PackContext, kind: str, indicator: str) -> Any:
-    return getattr(charts, INDICATOR_CHARTS[kind][1])(chart_data(pack, kind, indicator))
+    data = chart_data(pack, kind, indicator)
+    chart = getattr(charts, INDICATOR_CHARTS[kind][1])(data)
+    return alt_text.with_finding(chart, alt_text.finding(pack, kind, indicator, data))
 
 
 def indicator_chart(pack: PackContext, kind: str, indicator: str) -> Markup:
@@ -68,13 +79,18 @@ def spine_data(pack: PackContext, section: str = "health") -> Any:
     """What the spine chart draws: a gap's indicators with data, less ``not_in_spine``."""
     excluded = set(pack.section(section).not_in_spine)
     indicators = with_data(pack, [i for i in pack.indicators(section) if i not in excluded])
-    return charts.prepare_spine_data(pack.store, pack.area_code, indicators=indicators,
-                                     indicator_info=pack.catalog)
+    return _once(pack, ("spine", section, *indicators), lambda: charts.prepare_spine_data(
+        pack.store, pack.area_code, indicators=indicators, indicator_info=pack.catalog))
 
 
 def spine_chart(pack: PackContext, section: str = "health") -> Markup:
     """The spine chart of a gap's indicators with data, less the section's ``not_in_spine``."""
-    return try_chart("Spine chart", lambda: charts.plot_spine(spine_data(pack, section)))
+    def draw() -> Any:
+        data = spine_data(pack, section)
+        return alt_text.with_finding(charts.plot_spine(data),
+                                     alt_text.spine_finding(data, pack.area_name))
+
+    return try_chart("Spine chart", draw)
 
 
 def bridge_chart(pack: PackContext, finance_result: FinanceResult | None) -> Markup:

@@ -66,6 +66,7 @@ class PackContext:
     catalog: Catalog
     store_path: str = ""
     sections: dict[str, SectionSpec] = field(default_factory=dict)
+    as_at: str = ""  # data vintage "YYYY-MM" ("" = the latest data)
 
     def indicators(self, gap: str) -> list[str]:
         """Catalogue indicators of one gap (health | care | finance), in catalogue order; an
@@ -110,12 +111,16 @@ def open_pack(
     store_path: str = "",
     catalog_path: str = "",
     pack_config: str | PackDefinition = "",
+    as_at: str = "",
 ) -> PackContext:
     """Load the catalogue, the metric store (built and cached if ``store_path`` is empty), the
-    area set and the pack sections; resolve ``footprint`` (code or name) to one area."""
+    area set and the pack sections; resolve ``footprint`` (code or name) to one area.
+    ``as_at`` ("YYYY-MM"): only periods ending by then (:mod:`stp_analytics.metrics.vintage`);
+    "" for the latest data."""
     from stp_analytics import metrics
     from stp_analytics.data import catalog as catalog_module
     from stp_analytics.data import geography
+    from stp_analytics.metrics import vintage
 
     catalog = catalog_module.load_catalog(catalog_path or None)
     if not store_path:
@@ -125,7 +130,7 @@ def open_pack(
     store = metrics.read_store(store_path)
     # every area, region and England row (for ranks, funnels, spines) but only this area's parts
     store = store[(store["area_role"] != "part") | (store["parent_code"] == code)]
-    store = store.reset_index(drop=True)
+    store = vintage.as_at_store(store.reset_index(drop=True), as_at, catalog, {code})
     facts = areas.areas.set_index("area_code").loc[code]
     return PackContext(
         area_code=code,
@@ -139,6 +144,7 @@ def open_pack(
         catalog=catalog,
         store_path=str(store_path),
         sections=load_sections(pack_config),
+        as_at=str(as_at or ""),
     )
 
 
@@ -183,7 +189,7 @@ def summary_facts(pack: PackContext) -> Markup:
     for part_type, title in PART_LABELS.items():
         names = part_names(pack, part_type)
         if names:
-            parts.append(heading(f"{title} ({len(names)})", level=4))
+            parts.append(heading(f"{title} ({len(names)})", level=3))
             parts.append(paragraph("; ".join(names)))
     return Markup("".join(parts))
 

@@ -44,6 +44,10 @@ GAP_CAPTIONS = {
 CHART_HEADINGS = {"trends": "Trends", "variation": "Variation within the {label}"}
 
 
+#: every section shown in this process (a kernel builds one pack), for ``downloads(pack)``
+SHOWN: list[Section] = []
+
+
 class Section:
     """One block of a pack: HTML pieces to show, in order, and the numbers behind them.
 
@@ -72,6 +76,7 @@ class Section:
         return "".join(self.pieces)
 
     def _ipython_display_(self) -> None:
+        SHOWN.append(self)
         for piece in self.pieces:
             display.show(piece)
 
@@ -414,3 +419,15 @@ def reproducibility(pack: PackContext, parameters: Mapping[str, Any]) -> Section
 def annex(pack: PackContext, parameters: Mapping[str, Any]) -> Section:
     """The whole annex."""
     return sources(pack) + methods(pack) + reproducibility(pack, parameters)
+
+
+# ---------------------------------------------------------------- downloads
+
+
+def downloads(pack: PackContext, shown: Iterable[Section] | None = None) -> Section:
+    """Links to the numbers of this pack and of every area; the section collects the data of
+    every section shown before it (``shown``, default :data:`SHOWN`) for ``pack-data.csv``
+    (data: ``pack_data``; see :mod:`~stp_analytics.content.pack_data`)."""
+    from stp_analytics.content import pack_data
+
+    return pack_data.downloads(pack, SHOWN if shown is None else shown)

@@ -198,12 +198,16 @@ def starting_gap(baseline: pd.DataFrame, assumptions) -> pd.Series:
       trusts did worse (or better) than their share. The areas sum to U exactly.
     * ``actual`` / ``plan``: R_i (actual or plan) + s_i x the 2018/19 provider sustainability
       fund, because reported results include the fund and the model adds the fund once, as a lever.
+    * ``share``: U s_i, the national figure spread by funding share alone (no 2018/19 trust
+      results: the fallback of a pack built as at a month before those results existed).
     * ``none``: 0.
     """
     position = assumptions.baseline_provider_position
     if position == "none":
         return pd.Series(0.0, index=baseline.index)
     share = baseline["allocation_share"].astype(float)
+    if position == "share":
+        return assumptions.provider_underlying_deficit * BN * share
     reported = _reported_gap(baseline, "trust_plan_gbp" if position == "plan"
                              else "trust_actual_gbp")
     if position == "underlying":

@@ -36,6 +36,7 @@ class PageContext:
     data_period: str = "not stated"
     region_name: str = ""
     area_label: str = "Footprint"
+    vintage: str = ""  # "The latest data (health 2015-17 to 2022; ...)" or "As at June 2016 (...)"
 
 
 def sentence_case(text: str) -> str:
@@ -95,6 +96,7 @@ def render_html(nb: nbformat.NotebookNode, context: PageContext) -> str:
             "data_period": context.data_period,
             "region_name": context.region_name,
             "area_label": context.area_label,
+            "vintage": context.vintage,
             "version": __version__,
             "css": pack_css(root),
         }

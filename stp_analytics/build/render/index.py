@@ -9,7 +9,8 @@ from stp_analytics import __version__
 from stp_analytics.build.render.html import pack_css, sentence_case, templates_dir
 from stp_analytics.build.render.sanitise import sanitize_html
 from stp_analytics.content.index_finance import finance_reconciliation_html
-from stp_analytics.content.index_page import league_heatmap, sii_ranking
+from stp_analytics.content.index_page import gap_heatmaps, sii_ranking
+from stp_analytics.content.pack_data import ALL_AREAS_NAMES, PACK_DATA_NAME
 
 
 def render_index(
@@ -18,7 +19,7 @@ def render_index(
     heatmap: tuple[str, str] | None = None, finance_parameters: dict | None = None,
 ) -> str:
     """The national overview page (static HTML, every value escaped by Jinja2). ``heatmap`` is
-    :func:`league_heatmap`'s result for the same store, area set and catalogue when it has
+    :func:`gap_heatmaps`' result for the same store, area set and catalogue when it has
     been drawn already (the build draws it while its last packs run); else it is drawn here.
     ``finance_parameters``: the build's parameters, of which the finance assumptions set the
     finance reconciliation block (the same as every pack's)."""
@@ -42,8 +43,9 @@ def render_index(
             "error": entry.get("error") or "",
             "html": f"{folder}/pack.html" if built and "pack.html" in outputs else "",
             "pdf": f"{folder}/pack.pdf" if built and "pack.pdf" in outputs else "",
+            "data": f"{folder}/{PACK_DATA_NAME}" if built and PACK_DATA_NAME in outputs else "",
         })
-    heatmap_html, heatmap_note = heatmap or league_heatmap(store_path, area_set, catalog_path)
+    heatmap_html, heatmap_note = heatmap or gap_heatmaps(store_path, area_set, catalog_path)
     finance_html, finance_note = finance_reconciliation_html(area_set, finance_parameters)
     sii_html, sii_note = sii_ranking(store_path, area_set, catalog_path)
     document = environment.get_template("index.html.j2").render(
@@ -58,6 +60,7 @@ def render_index(
         finance_note=finance_note,
         sii_html=sii_html,
         sii_note=sii_note,
+        all_areas=ALL_AREAS_NAMES if any(area["data"] for area in areas) else (),
         css=pack_css(str(templates_dir())),
         version=__version__,
     )
