@@ -32,6 +32,7 @@ from stp_analytics.content.display import (
     not_supplied,
     paragraph,
 )
+from stp_analytics.content.official_notice import not_supplied_reason
 from stp_analytics.content.pack_definition import (
     DEFAULT_PACK,
     PackDefinition,
@@ -323,7 +324,7 @@ def standards_not_supplied(pack: PackContext, gap: str) -> Markup:
         title = f"{entry.name} ({label})" if label else entry.name
         suppressed = record["status"] == metrics.STATUS_SUPPRESSED
         blocks.append(not_supplied(title, narrative.SUPPRESSED if suppressed
-                                   else narrative.NOT_SUPPLIED))
+                                   else not_supplied_reason(entry)))
     if not blocks:
         return paragraph("Every care and quality standard in the catalogue has data.")
     return Markup("".join(blocks))

@@ -167,7 +167,8 @@ def catalog_entries(layout: Layout, data: OfficialFile,
         "licence": LICENCE,
         "provenance": f"{data.path.name} as published (downloaded by the user)",
         "loader": "official_nhs",
-        "options": {"layout": layout.key, "unknown_area_codes": "set_aside",
+        "options": {"layout": layout.key, "successor_codes": "map",
+                    "unknown_area_codes": "set_aside",
                     "unknown_area_reason": "organisation not in the area set's lookup "
                                            "(independent sector, specialist or merged)"},
     }
