@@ -17,6 +17,7 @@ from stp_analytics.content.display import (
     paragraph,
     try_call,
 )
+from stp_analytics.content.official_notice import set_aside_notes
 from stp_analytics.content.pack_content import PackContext, part_names
 
 OGL_ATTRIBUTION = (
@@ -153,7 +154,7 @@ def quality_notes(pack: PackContext) -> list[str]:
             f"Districts split between {pack.label_plural}, apportioned by their share of "
             f"population: {'; '.join(split)}."
         )
-    return notes
+    return notes + set_aside_notes(pack)
 
 
 def reproducibility(pack: PackContext, parameters: Mapping[str, Any]) -> Markup:

@@ -109,3 +109,6 @@ def test_annex_lists_both_sources(built: str) -> None:
     assert f"{CWT_PUBLICATION} 2024-10 to 2025-03" in annex
     assert "NHSE_DM01_diagnostics_provider_web_file_March-2025" in annex
     assert "NHSE_CWT_CRS_provider_data_extract_Oct-2024_to_Mar-2025" in annex
+    for publication in (DM01_PUBLICATION, CWT_PUBLICATION):  # the rows no area holds, counted
+        assert re.search(re.escape(publication) + r": [\d,]+ rows set aside when loaded, "
+                         r"counted in England but in no footprint", annex), publication

@@ -3,14 +3,22 @@ schema's rules, `validate` refusing a layout stp-packs does not read, and the no
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+import pandas as pd
 import pytest
 from catalog_fixtures import small_catalog
 
-from stp_analytics.content.official_notice import fill_pointer, not_supplied_reason
+from stp_analytics.content.official_notice import (
+    fill_pointer,
+    not_supplied_reason,
+    set_aside_notes,
+)
 from stp_analytics.data.catalog import load_catalog
 from stp_analytics.data.official import layout_by_key
 from stp_analytics.data.validation_report import official_source_errors
 from stp_analytics.errors import CatalogError
+from stp_analytics.metrics.cache import _set_aside_csv, read_set_aside, set_aside_path
 
 pytestmark = pytest.mark.official
 
@@ -62,3 +70,27 @@ def test_validate_refuses_a_layout_stp_packs_does_not_read() -> None:
     errors = official_source_errors(catalog)
     assert len(errors) == 1 and "'dm02_provider' is not a layout stp-packs reads" in errors[0]
     assert "dm01_provider" in errors[0]  # the known layouts are listed
+
+
+def test_annex_counts_rows_of_official_files_set_aside(tmp_path) -> None:
+    """The counts written beside a store are read back into one annex sentence per official
+    source (``successor_codes: map``); other sources and a store without counts give none."""
+    catalog = small_catalog(
+        {"x": {"source": "dm01"}, "y": {"source": "plain"}},
+        {"dm01": {"publisher": "NHS England, DM01", "loader": "official_nhs",
+                  "options": {"successor_codes": "map"}},
+         "plain": {"publisher": "a plain file"}})
+    counts = pd.DataFrame({"source": ["plain", "dm01", "dm01"], "file": "f.xls",
+                           "reason": ["elsewhere", "not in the lookup", "merged elsewhere"],
+                           "rows": [7, 600, 50], "examples": ["A", "AAH, NT2", "RT3"]})
+    store = tmp_path / "store-stp2017-abc.parquet"
+    set_aside_path(store).write_bytes(_set_aside_csv(SimpleNamespace(set_aside=lambda: counts)))
+    assert read_set_aside(store)["rows"].tolist() == [50, 600, 7]  # sorted by source, reason
+    pack = SimpleNamespace(catalog=catalog, store_path=str(store), label="footprint")
+    assert set_aside_notes(pack) == [
+        "NHS England, DM01: 650 rows set aside when loaded, counted in England but in no "
+        "footprint: 50 for merged elsewhere (e.g. RT3); 600 for not in the lookup (e.g. AAH, "
+        "NT2)."]
+    assert set_aside_notes(SimpleNamespace(catalog=catalog, store_path=str(tmp_path / "s.parquet"),
+                                           label="footprint"))[0].endswith("no rows set aside "
+                                                                           "when loaded.")
