@@ -78,7 +78,9 @@ def test_inspect_add_fills_the_standards_and_refuses_twice(user_catalog: Path, c
     assert user_catalog.read_bytes() == before
 
 
-def test_validate_maps_2025_codes_through_the_successor_table(user_catalog, capsys) -> None:
+def test_validate_maps_2025_codes_through_the_successor_table(user_catalog, built, capsys):
+    """After the build (``built``), so the catalogue's sources loaded for the store are reused
+    (``load_catalog`` returns the same object for an unchanged file)."""
     assert cli.main(["validate", "--catalog", str(user_catalog)]) == 0
     out = capsys.readouterr().out
     block = re.split(r"\n  (?=\S)", out.split("  dm01_provider_2025_03:", 1)[1], maxsplit=1)[0]
