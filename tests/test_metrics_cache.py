@@ -12,6 +12,7 @@ import stp_analytics.metrics.store as store_module
 from stp_analytics.data.catalog import Catalog
 from stp_analytics.errors import DataValidationError
 from stp_analytics.metrics import load_or_build_store, read_store, store_hash
+from stp_analytics.metrics.cache import set_aside_path
 from stp_analytics.schema import STORE_COLUMNS
 
 
@@ -34,7 +35,9 @@ def test_cache_writes_then_reuses(catalog, tmp_path, monkeypatch):
     path = build(catalog, cache)
     assert path.parent == cache and path.name.startswith("store-stp2017-")
     assert path.suffix == ".parquet"
-    assert [p.name for p in cache.iterdir()] == [path.name]  # no temporary files left
+    # the store and its set-aside counts, no temporary files left
+    assert sorted(p.name for p in cache.iterdir()) == sorted(
+        [path.name, set_aside_path(path).name])
     store = read_store(path)
     assert tuple(store.columns) == STORE_COLUMNS and len(store) > 0
 

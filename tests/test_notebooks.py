@@ -175,7 +175,11 @@ def test_standards_without_data_say_not_supplied(executed, catalog, store, code)
     assert missing, "the default catalogue lists care standards without data (RTT, cancer...)"
     for entry in missing:
         assert entry.name in care_section
+        if entry.official_source is not None:  # the notice names the file that fills it
+            assert entry.official_source.publication in care_section, entry.id
     assert "data not supplied" in care_section
+    assert "stp-packs inspect FILE --add my_catalog.yml" in care_section
+    assert "stp-packs validate --catalog my_catalog.yml" in care_section
 
 
 def test_packs_differ_by_footprint(executed: dict) -> None:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from stp_analytics.data.geography import known_area_sets, load_area_set
 from stp_analytics.data.official.inspect import format_inspect, inspect_file
+from stp_analytics.data.official.user_catalog import add_entries
 from stp_analytics.errors import ParameterError
 from stp_analytics.paths import sources_dir
 
@@ -22,7 +23,7 @@ CCG_ODS_LOOKUP = "ONS_CCG17_to_STP17_lookup_April2017_v3.csv.gz"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options: FILE, --areas (area set whose organisations count as mapped), --format."""
+    """Options: FILE, --areas (area set whose organisations count as mapped), --format, --add."""
     parser.add_argument("file", metavar="FILE", help="an official NHS statistics file as "
                         "downloaded (xls, xlsx or csv)")
     parser.add_argument("--areas", default="stp2017", metavar="AREA_SET",
@@ -30,6 +31,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              f"{', '.join(known_area_sets())})")
     parser.add_argument("--format", choices=("text", "json"), default="text",
                         help="output format (default text)")
+    parser.add_argument("--add", metavar="CATALOG", default=None,
+                        help="write the entries into this user catalogue (created as a copy of "
+                             "the shipped one if absent; ids already holding data are refused)")
 
 
 def area_lookup(area_set: str) -> dict[str, str]:
@@ -58,4 +62,8 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(report, indent=2, sort_keys=True, default=str))
     else:
         print(format_inspect(report))
+    if args.add:
+        added = add_entries(Path(args.add), report["catalog_entries"], path)
+        print(f"added to {args.add}: {', '.join(added)}; next: stp-packs validate --catalog "
+              f"{args.add}")
     return 0

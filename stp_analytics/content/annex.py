@@ -17,6 +17,7 @@ from stp_analytics.content.display import (
     paragraph,
     try_call,
 )
+from stp_analytics.content.official_notice import set_aside_notes
 from stp_analytics.content.pack_content import SPLIT_SHARE, PackContext, part_names
 
 OGL_ATTRIBUTION = (
@@ -151,7 +152,7 @@ def quality_notes(pack: PackContext) -> list[str]:
                 f"their share of 2011 LSOAs (small areas of about 1,500 residents) in each"
                 f"{extra}: {'; '.join(split)}."
             )
-    return notes
+    return notes + set_aside_notes(pack)
 
 
 def grouped_notes(pack: PackContext, rows: pd.DataFrame) -> list[str]:

@@ -33,6 +33,7 @@ from stp_analytics.content.display import (
     not_supplied,
     paragraph,
 )
+from stp_analytics.content.official_notice import not_supplied_reason
 from stp_analytics.content.pack_definition import (
     DEFAULT_PACK,
     PackDefinition,
@@ -376,7 +377,7 @@ def standards_not_supplied(pack: PackContext, gap: str) -> Markup:
         suppressed = record["status"] == metrics.STATUS_SUPPRESSED
         blocks.append(not_supplied(title, narrative.SUPPRESSED if suppressed
                                    else pack.unavailable(record["indicator"])
-                                   or narrative.NOT_SUPPLIED))
+                                   or not_supplied_reason(entry)))
     if not blocks:
         return paragraph("Every care and quality standard in the catalogue has data.")
     return Markup("".join(blocks))

@@ -61,6 +61,20 @@ class Source:
 
 
 @dataclass(frozen=True)
+class OfficialSource:
+    """The official publication that fills an indicator the default data leave empty.
+
+    ``layout`` is the key of an official layout ``stp-packs inspect`` recognises (the file can
+    be added as it is downloaded); ``reason`` says why the indicator stays "data not supplied"
+    when there is no such layout (e.g. CQC ratings).
+    """
+
+    publication: str
+    layout: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class Indicator:
     """One indicator: what it measures, how it is compared and where its data come from."""
 
@@ -87,6 +101,7 @@ class Indicator:
     select: dict[str, Any] = field(default_factory=dict)
     allow_negative: bool = False
     decimals: int = 1
+    official_source: OfficialSource | None = None
 
     @property
     def comparison(self) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from stp_analytics.data.catalog_entries import (
     STATISTICS,
     TRANSFORMS,
     Indicator,
+    OfficialSource,
     PeerVariable,
     Source,
 )
@@ -121,6 +122,23 @@ class ComparisonEntry(_Entry):
     confidence: Literal[CONFIDENCE_LEVELS] = 0.95
 
 
+class OfficialSourceEntry(_Entry):
+    """The official publication that fills an indicator the default data leave empty."""
+
+    publication: Text = pydantic.Field(description="Publisher and publication, as downloaded")
+    layout: str = pydantic.Field(
+        default="", description="Key of an official layout `stp-packs inspect` recognises")
+    reason: str = pydantic.Field(
+        default="", description="Why the indicator stays empty when no layout is read")
+
+    @pydantic.model_validator(mode="after")
+    def _layout_or_reason(self) -> OfficialSourceEntry:
+        if not self.layout and not self.reason:
+            raise ValueError("needs 'layout' (an official layout stp-packs reads) or 'reason' "
+                             "(why there is none)")
+        return self
+
+
 class IndicatorEntry(_Entry):
     """An indicator: what it measures, how it is compared and where its data come from."""
 
@@ -149,6 +167,9 @@ class IndicatorEntry(_Entry):
         default_factory=dict, description="Which rows of the source are this indicator")
     allow_negative: bool = False
     decimals: int = 1
+    official_source: OfficialSourceEntry | None = pydantic.Field(
+        default=None, description="The official file that fills the indicator when it has no "
+                                  "default data (named in the pack's notice)")
 
 
 class PeerEntry(_Entry):
@@ -299,7 +320,15 @@ def _indicator(indicator_id: str, entry: IndicatorEntry) -> Indicator:
         source=entry.source, geography=entry.geography, aggregation=entry.aggregation,
         frequency=entry.frequency, definition=entry.definition, notes=entry.notes,
         select=dict(entry.select), allow_negative=entry.allow_negative, decimals=entry.decimals,
+        official_source=_official_source(entry.official_source),
     )
+
+
+def _official_source(entry: OfficialSourceEntry | None) -> OfficialSource | None:
+    if entry is None:
+        return None
+    return OfficialSource(publication=entry.publication, layout=entry.layout,
+                          reason=entry.reason)
 
 
 def catalog_json_schema() -> str:

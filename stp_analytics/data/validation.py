@@ -8,7 +8,10 @@ every source must pass, in this order (each failure is a
 2. rows the loader set aside (suppressed values, blanks, closed practices...) are counted;
 3. area codes are known to the footprint lookups (:mod:`stp_analytics.data.geography`); codes that
    are legitimately outside England's footprints (Wales, Scotland, combined authorities,
-   providers the source's options declare out of scope) are set aside and counted;
+   providers the source's options declare out of scope) are set aside and counted; a source
+   with ``successor_codes: map`` (official files) also keeps trust and CCG codes of other years
+   that the successor table (``data_catalog/org_successors.csv``) places in one area, counted
+   in ``LoadedSource.mapped``;
 4. periods are recognised and of one form per indicator;
 5. no negative count; no zero denominator; numerator not above denominator for a proportion;
 6. no duplicate indicator x area x period x sex.
@@ -28,6 +31,12 @@ import pandas as pd
 from stp_analytics.data.catalog_entries import Indicator, Source
 from stp_analytics.data.loaders import get_loader
 from stp_analytics.data.loaders.common import file_label, period_kind
+from stp_analytics.data.official.successors import (
+    SUCCESSOR_PART_TYPES,
+    extended_lookup,
+    load_successors,
+    successor_lookup_rows,
+)
 from stp_analytics.errors import CatalogError, DataValidationError
 from stp_analytics.schema import OBSERVATION_COLUMNS
 
@@ -53,6 +62,7 @@ class LoadedSource:
     set_aside: pd.DataFrame  # source, file, reason, rows, examples
     notes: pd.DataFrame  # KEY_COLUMNS + note
     rows_read: int = 0
+    mapped: pd.DataFrame | None = None  # source, file, reason (how), rows, examples: successors
 
 
 # --------------------------------------------------------------------------- area codes
@@ -72,10 +82,26 @@ def known_area_codes() -> dict[str, frozenset[str]]:
         if part_type == "practice":  # practices of both QOF years (some closed in between)
             lookups = [area_set.part_lookup("practice", year) for year in ("2016/17", "2017/18")]
             codes = pd.concat([lookup["part_code"] for lookup in lookups])
-        else:
-            codes = area_set.part_lookup(part_type)["part_code"]
+        else:  # trusts and CCGs of other years too, through the successor table
+            codes = extended_lookup(area_set.part_lookup(part_type), part_type)["part_code"]
         known[part_type] = frozenset(codes.astype(str))
     return known
+
+
+@functools.lru_cache(maxsize=1)
+def successor_codes() -> dict[str, dict[str, str]]:
+    """Per area type, the codes known only through the successor table -> how they map
+    (e.g. ``{"trust": {"R0D": "through its predecessors' codes"}}``)."""
+    from stp_analytics.data import geography
+
+    area_set = geography.load_area_set()
+    found: dict[str, dict[str, str]] = {}
+    for part_type in SUCCESSOR_PART_TYPES:
+        if part_type in area_set.part_types:
+            rows = successor_lookup_rows(area_set.part_lookup(part_type), load_successors(),
+                                         part_type)
+            found[part_type] = dict(zip(rows["part_code"], rows["via"], strict=True))
+    return found
 
 
 def _outside_reason(code: str) -> str | None:
@@ -263,8 +289,12 @@ def load_source(source: Source, indicators: list[Indicator],
         raise CatalogError(f"loader {source.loader!r} of source {source.id!r} returned rows for "
                            f"indicator(s) not linked to this source: {', '.join(strangers)}")
     frame["set_aside"] = frame["set_aside"].fillna("").astype(str)
+    mapping = source.options.get("successor_codes") == "map"
     if known is None:
         known = known_area_codes_or_none()
+        if known is not None and not mapping:  # the successor table only where asked
+            known = {area_type: codes - set(successor_codes().get(area_type, {}))
+                     for area_type, codes in known.items()}
     if known is not None:
         check_area_codes(frame, source, known)
     kept = frame[frame["set_aside"] == ""]
@@ -277,7 +307,20 @@ def load_source(source: Source, indicators: list[Indicator],
         set_aside=_summarise_set_aside(source, aside),
         notes=notes,
         rows_read=len(frame),
+        mapped=_summarise_successors(source, kept, known is not None and mapping),
     )
+
+
+def _summarise_successors(source: Source, kept: pd.DataFrame, checked: bool) -> pd.DataFrame:
+    """Rows kept whose trust or CCG code the lookups know only through the successor table,
+    counted per file and how they map (same columns as the set-aside summary)."""
+    how = pd.Series("", index=kept.index, dtype="object")
+    if checked and not kept.empty:
+        for area_type, codes in successor_codes().items():
+            rows = kept["area_type"].eq(area_type)
+            how[rows] = kept.loc[rows, "area_code"].map(codes).fillna("")
+    mapped = kept.assign(set_aside=how)
+    return _summarise_set_aside(source, mapped[how != ""])
 
 
 def known_area_codes_or_none() -> dict[str, frozenset[str]] | None:

@@ -29,6 +29,7 @@ class ValidationReport:
     loaded: dict[str, int] = field(default_factory=dict)  # source id -> observation rows
     set_aside: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # id -> (reason, n)
     noted: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # id -> (note, n)
+    mapped: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # id -> (how, n)
     reconciled: list[str] = field(default_factory=list)  # areas against England, per indicator
     no_default_data: list[str] = field(default_factory=list)
 
@@ -45,9 +46,15 @@ class ValidationReport:
             total_aside = sum(count for _, count in aside)
             loaded = self.loaded.get(source_id)
             state = f"{loaded:,} rows loaded" if loaded is not None else "not loaded"
-            lines.append(f"  {source_id}: {state}, {total_aside:,} rows set aside")
+            mapped = self.mapped.get(source_id, [])
+            through = sum(count for _, count in mapped)
+            lines.append(f"  {source_id}: {state}, {total_aside:,} rows set aside"
+                         + (f", {through:,} mapped through the successor table" if mapped else ""))
             for reason, count in aside:
                 lines.append(f"      {count:>8,}  {reason}")
+            for how, count in mapped:
+                lines.append(f"      {count:>8,}  kept, mapped through the successor table "
+                             f"(data_catalog/org_successors.csv) {how}")
             for note, count in self.noted.get(source_id, []):
                 lines.append(f"      {count:>8,}  kept, noted: {note}")
         if self.no_default_data:
@@ -80,7 +87,21 @@ def validate_catalog(path: str | os.PathLike[str] | None = None) -> ValidationRe
     report.catalog_path = catalog.path
     _validate_sources(catalog, report)
     report.no_default_data = sorted(i.id for i in catalog.indicators.values() if i.source is None)
+    report.errors += official_source_errors(catalog)
     return report
+
+
+def official_source_errors(catalog: Catalog) -> list[str]:
+    """An ``official_source`` layout that is not a layout stp-packs reads, as error texts."""
+    from stp_analytics.data.official.layouts import all_layouts
+
+    known = {layout.key for layout in all_layouts()}
+    return [f"indicator {indicator.id!r}: official_source layout "
+            f"{indicator.official_source.layout!r} is not a layout stp-packs reads; known: "
+            f"{', '.join(sorted(known))}"
+            for indicator in catalog.indicators.values()
+            if indicator.official_source is not None and indicator.official_source.layout
+            and indicator.official_source.layout not in known]
 
 
 def _validate_sources(catalog: Catalog, report: ValidationReport) -> None:
@@ -104,6 +125,10 @@ def _validate_sources(catalog: Catalog, report: ValidationReport) -> None:
             for row in loaded.set_aside.itertuples()
         ]
         report.noted[source_id] = note_counts(loaded.notes)
+        if loaded.mapped is not None and not loaded.mapped.empty:
+            report.mapped[source_id] = [
+                (f"{row.reason} [{row.file}; e.g. {row.examples}]", int(row.rows))
+                for row in loaded.mapped.itertuples()]
         by_id = {i.id: i for i in catalog.indicators.values() if i.source == source_id}
         report.reconciled += [r.format() for r in reconcile(
             loaded.observations, by_id, str(loaded.source.options.get("england_difference", "")))]

@@ -15,7 +15,7 @@ from typing import Any
 #: scipy through the methods the store's builders use
 _SOURCES: dict[str, str] = {
     "load_or_build_store": "cache", "read_store": "cache", "store_hash": "cache",
-    "store_file_hash": "cache",
+    "store_file_hash": "cache", "read_set_aside": "cache",
     "write_store": "cache", "peer_groups": "peers", "STATUS_NOT_SUPPLIED": "query",
     "STATUS_OK": "query", "STATUS_SUPPRESSED": "query", "area_rows": "query",
     "england_row": "query", "indicator_status": "query", "latest": "query",

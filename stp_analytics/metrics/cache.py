@@ -17,7 +17,7 @@ import pandas as pd
 
 import stp_analytics
 from stp_analytics import paths
-from stp_analytics.data.files import atomic_path, sha256_file
+from stp_analytics.data.files import atomic_path, sha256_file, write_atomic
 from stp_analytics.errors import DataValidationError
 from stp_analytics.schema import STORE_COLUMNS
 
@@ -98,8 +98,34 @@ def load_or_build_store(
     from stp_analytics.metrics.store import build_store  # scipy and the loaders: only to build
 
     folder.mkdir(parents=True, exist_ok=True)
-    write_store(build_store(catalog, area_set, **build_options), target)
+    store = build_store(catalog, area_set, **build_options)
+    write_atomic(set_aside_path(target), _set_aside_csv(catalog))  # before the store: a store
+    write_store(store, target)  # on disk always has its counts beside it
     return target
+
+
+def set_aside_path(store_path: str | os.PathLike) -> Path:
+    """Where the counts of source rows set aside while building a store are kept (beside it)."""
+    path = Path(store_path)
+    return path.with_name(f"{path.stem}.set_aside.csv")
+
+
+def _set_aside_csv(catalog: Any) -> bytes:
+    """``source, file, reason, rows, examples`` of every loaded source, sorted, as CSV bytes."""
+    counts = catalog.set_aside() if hasattr(catalog, "set_aside") else pd.DataFrame()
+    columns = ["source", "file", "reason", "rows", "examples"]
+    counts = counts.reindex(columns=columns).sort_values(columns[:3], kind="stable")
+    return counts.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def read_set_aside(store_path: str | os.PathLike) -> pd.DataFrame:
+    """The set-aside counts beside a store (empty when the store was built elsewhere)."""
+    path = set_aside_path(store_path)
+    columns = ["source", "file", "reason", "rows", "examples"]
+    if not path.is_file():
+        return pd.DataFrame(columns=columns)
+    return pd.read_csv(path, dtype={"rows": "int64"}, keep_default_na=False).reindex(
+        columns=columns)
 
 
 def as_catalog(catalog: Any) -> Any:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from stp_analytics.data.official.successors import extended_lookup
 from stp_analytics.errors import ParameterError
 from stp_analytics.schema import ENGLAND_CODE, ENGLAND_NAME  # noqa: F401 - re-exported
 
@@ -82,8 +83,8 @@ class GeoContext:
                 frame = frame.assign(area_code=frame["part_code"], share=1.0)
             elif part_type == "practice":
                 frame = _practice_lookup(self.area_set)
-            else:
-                frame = self.area_set.part_lookup(part_type)
+            else:  # trusts and CCGs of other years through the successor table
+                frame = extended_lookup(self.area_set.part_lookup(part_type), part_type)
             frame = frame.loc[:, LOOKUP_COLUMNS].astype({"share": "float64"})
             self._lookups[part_type] = frame.reset_index(drop=True)
         return self._lookups[part_type]

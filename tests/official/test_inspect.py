@@ -86,8 +86,8 @@ def test_format_inspect_text(dm01_report):
     assert "diagnostics_6_weeks:" in text
 
 
-def _indicator(id_, measure):
-    return SimpleNamespace(id=id_, select={"measure": measure})
+def _indicator(id_, measure, statistic="proportion"):
+    return SimpleNamespace(id=id_, select={"measure": measure}, statistic=statistic)
 
 
 def test_loader_adapter_selects_measures():
@@ -96,7 +96,15 @@ def test_loader_adapter_selects_measures():
     frame = loader(sample_path("dm01"), source,
                    [_indicator("diagnostics_6_weeks", "dm01_waiting_6_plus_weeks")])
     assert set(frame["indicator"]) == {"diagnostics_6_weeks"}
-    assert frame["numerator"].sum() == 312_744 and frame["denominator"].sum() == 1_703_242
+    trusts = frame[frame["area_type"] == "trust"]
+    assert trusts["numerator"].sum() == 312_744 and trusts["denominator"].sum() == 1_703_242
+    # England is the file's own total row (1,703,242 waiting, 18.4% at 6+ weeks), one per period
+    england = frame[frame["area_type"] == "england"]
+    assert england[["area_code", "period"]].values.tolist() == [["E92000001", "2025-03"]]
+    assert england["numerator"].item() == 312_744 and england["denominator"].item() == 1_703_242
+    published = get_loader("official_nhs")(
+        sample_path("dm01"), source, [_indicator("x", "dm01_waiting_6_plus_weeks", "published")])
+    assert not published["area_type"].eq("england").any()  # published values do not add up
 
 
 def test_loader_adapter_errors():

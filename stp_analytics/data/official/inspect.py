@@ -167,9 +167,12 @@ def catalog_entries(layout: Layout, data: OfficialFile,
         "licence": LICENCE,
         "provenance": f"{data.path.name} as published (downloaded by the user)",
         "loader": "official_nhs",
-        "options": {"layout": layout.key, "unknown_area_codes": "set_aside",
+        "options": {"layout": layout.key, "successor_codes": "map",
+                    "unknown_area_codes": "set_aside",
                     "unknown_area_reason": "organisation not in the area set's lookup "
-                                           "(independent sector, specialist or merged)"},
+                                           "(independent sector, specialist or merged)",
+                    "england_difference": "England is the file's own total: organisations "
+                                          "set aside are in it, not in any area"},
     }
     if max_unknown_share is not None:
         source["options"]["max_unknown_share"] = max_unknown_share

@@ -117,3 +117,51 @@ class AreaMapper:
         if final != code:
             return None, f"merged into {final}, which is not in the area set's lookup either"
         return None, ""
+
+
+#: the part types of an area set whose codes the successor table holds (its ``org_type``)
+SUCCESSOR_PART_TYPES = ("trust", "ccg")
+
+
+def successor_lookup_rows(lookup: pd.DataFrame, table: pd.DataFrame,
+                          part_type: str) -> pd.DataFrame:
+    """Rows to add to an area set's part lookup for codes of other years (successor table).
+
+    ``lookup`` is ``part_code, part_name, area_code, share``. A code of ``part_type`` in the
+    table but not in the lookup gets a row (its own code and name, share 1) when
+    :class:`AreaMapper` places it in one area: a retired code through its successor, a newer
+    code through predecessors that all lie wholly in one area. A code whose predecessors lie in
+    different areas, or are split between areas, gets none (its rows are set aside). Columns as
+    ``lookup`` plus ``via`` (how it was mapped).
+    """
+    columns = ["part_code", "part_name", "area_code", "share", "via"]
+    table = table.loc[table["org_type"].eq(part_type)] if "org_type" in table else table
+    if table.empty or lookup.empty:
+        return pd.DataFrame({c: pd.Series(dtype="float64" if c == "share" else "object")
+                             for c in columns})
+    areas = lookup.groupby("part_code")["area_code"].agg(lambda s: "|".join(sorted(set(s))))
+    whole = lookup.groupby("part_code")["share"].min().ge(1.0)
+    # a code split between areas stands for all of them: its successors do not map
+    simple = {code: area if whole[code] else f"split:{area}" for code, area in areas.items()}
+    mapper = AreaMapper(simple, successor_map(table))
+    names = dict(zip(table["old_code"], table["old_name"], strict=True))
+    names.update(zip(table["new_code"], table["new_name"], strict=False))
+    records = []
+    for code in sorted(set(names) - set(areas.index)):
+        area, how = mapper.area(code)
+        if area is not None and "|" not in area and not area.startswith("split:"):
+            records.append((code, names[code], area, 1.0, how))
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
+def extended_lookup(lookup: pd.DataFrame, part_type: str,
+                    table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``lookup`` with :func:`successor_lookup_rows` appended (``via`` "" for its own rows);
+    unchanged for a part type the successor table does not cover."""
+    if part_type not in SUCCESSOR_PART_TYPES:
+        return lookup
+    table = load_successors() if table is None else table
+    extra = successor_lookup_rows(lookup, table, part_type)
+    if extra.empty:
+        return lookup.assign(via="")
+    return pd.concat([lookup.assign(via=""), extra], ignore_index=True)
