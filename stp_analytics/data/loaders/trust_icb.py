@@ -16,7 +16,9 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from stp_analytics.data.loaders.common import file_label
 from stp_analytics.data.loaders.trust_lookup import read_trust_lookup
+from stp_analytics.errors import DataValidationError
 from stp_analytics.schema import ENGLAND_CODE
 
 ICB_OPTION = "icb_lookup_file"
@@ -26,9 +28,28 @@ NOT_IN_LOOKUP = "trust not in the ICB trust lookup (icb2022)"
 
 
 def icb_lookup(source) -> pd.DataFrame | None:
-    """The trust -> ICB lookup named by the source's ``icb_lookup_file`` option, or None."""
+    """The trust -> ICB lookup named by the source's ``icb_lookup_file`` option, or None; an
+    ``area_code`` that is neither blank nor an ICB of ``icb2022`` is an error naming the row."""
     name = source.options.get(ICB_OPTION)
-    return None if not name else read_trust_lookup(source.resolve(str(name)))
+    if not name:
+        return None
+    path = source.resolve(str(name))
+    lookup = read_trust_lookup(path)
+    known = set(_icb_codes())
+    unknown = lookup["area_code"].ne("") & ~lookup["area_code"].isin(known)
+    if unknown.any():
+        first = lookup[unknown].iloc[0]
+        raise DataValidationError(f"unknown ICB code {first['area_code']!r} (not an area of "
+                                  f"{ICB_SET})", file=file_label(path),
+                                  row=int(first["source_row"]), column="area_code")
+    return lookup
+
+
+@lru_cache(maxsize=1)
+def _icb_codes() -> tuple[str, ...]:
+    from stp_analytics.data.geography import load_area_set
+
+    return tuple(load_area_set(ICB_SET).areas["area_code"])
 
 
 def icb_sums(rows: pd.DataFrame, code: str, by: list[str], sums: list[str],
