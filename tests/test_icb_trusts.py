@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from care_fixtures import one_source_catalog, raw_rows, row_of
+from care_fixtures import one_source_catalog, raw_rows, row_of, shipped_store
 
 from stp_analytics.data.catalog import load_catalog
 from stp_analytics.data.geography import icb_sources
@@ -24,13 +24,8 @@ INDICATORS = ["staff_fte", "staff_fte_per_1000", "staff_sickness_absence",
 
 
 @pytest.fixture(scope="module")
-def observations():
-    return load_catalog().observations(INDICATORS)
-
-
-@pytest.fixture(scope="module")
-def icb_store(observations):
-    return build_store(load_catalog(), "icb2022", observations=observations)
+def icb_store():
+    return shipped_store(INDICATORS, "icb2022")
 
 
 @pytest.fixture(scope="module")
@@ -82,8 +77,9 @@ def test_gm_icb_critical_care_january_2019_summed_by_hand(icb_store, gm_trusts):
     assert row["value"] == pytest.approx(100 * occupied / available)
 
 
-def test_icb_rows_leave_the_stp2017_store_unchanged(observations):
+def test_icb_rows_leave_the_stp2017_store_unchanged():
     catalog = load_catalog()
+    observations = catalog.observations(INDICATORS)
     footprints_only = observations[observations["area_type"].ne("icb")]
     assert len(footprints_only) < len(observations)
     with_icbs = build_store(catalog, "stp2017", observations=observations)
