@@ -46,13 +46,13 @@ def one_source_catalog(folder: Path, loader: str, text: str, indicators: dict,
     return load_catalog(path)
 
 
-def shipped_store(indicators: list[str]):
+def shipped_store(indicators: list[str], area_set: str = "stp2017"):
     """The metric store of the shipped catalogue for these indicators only."""
     from stp_analytics.data.catalog import load_catalog
     from stp_analytics.metrics import build_store
 
     catalog = load_catalog()
-    return build_store(catalog, observations=catalog.observations(indicators))
+    return build_store(catalog, area_set, observations=catalog.observations(indicators))
 
 
 def row_of(store, indicator: str, code: str, period: str) -> dict:

@@ -17,6 +17,9 @@ stp_analytics.data.geography`` rewrites ``data_catalog/areas/icb2022/``). Method
   ``practices_set_aside.csv`` with its list size, not in any ICB);
 * trust: the acute trusts of ``stp2017`` -> the ICB of the trust's headquarters (ODS etr field 4,
   an ICB ODS code); share 1. (Catchment proportions are not used.)
+* nhs_trust: every trust of ``areas/nhs_trust_footprint.csv`` (acute, mental health, community,
+  ambulance) -> the ICB of its headquarters, for the trust-level loaders (workforce, sickness
+  absence, bed sitreps): see :func:`nhs_trust_lookup`.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import pandas as pd
 
 from stp_analytics.data.geography import derive, icb_sources, sources
 from stp_analytics.errors import DataValidationError
+from stp_analytics.paths import data_catalog_dir
 
 #: practices open on or after this date carry a sub-ICB location commissioner in ODS
 ICB_START = "20220701"
@@ -156,6 +160,48 @@ def trust_parts() -> pd.DataFrame:
     return derive._tidy(trusts.assign(area_code=area, share=1.0))
 
 
+#: trusts that are not in the ODS trust file (care trusts, historic codes): ICB by hand from the
+#: place in the trust's name, each place lying wholly in one ICB
+TRUSTS_BY_HAND = {
+    "RYK-X": ("E54000062", "Dudley and Walsall lie in Black Country"),
+    "TAD": ("E54000054", "Bradford lies in West Yorkshire"),
+    "TAE": ("E54000057", "Manchester lies in Greater Manchester"),
+    "TAF": ("E54000028", "Camden and Islington lie in North Central London"),
+    "TAH": ("E54000061", "Sheffield lies in South Yorkshire"),
+    "TAJ": ("E54000062", "the Black Country is Black Country ICB"),
+}
+TRUST_COLUMNS = ["trust_code", "trust_name", "area_code", "basis"]
+
+
+def nhs_trust_lookup() -> pd.DataFrame:
+    """Every trust of the 2017 trust lookup -> the ICB of its headquarters (ODS etr field 4).
+
+    Ambulance trusts serve several ICBs and stay unmapped (blank ``area_code``), as in the 2017
+    lookup; the six trusts missing from the ODS file are placed by hand (``TRUSTS_BY_HAND``).
+    """
+    path = data_catalog_dir() / "areas" / "nhs_trust_footprint.csv"
+    trusts = pd.read_csv(path, dtype=str, keep_default_na=False)
+    headquarters = icb_sources.etr().drop_duplicates("trust_code").set_index("trust_code")
+    area = trusts["trust_code"].map(headquarters["icb_ods_code"]).map(_ods_icb_codes())
+    basis = "ODS trust headquarters in ICB " + trusts["trust_code"].map(
+        headquarters["icb_ods_code"]).fillna("")
+    hand = trusts["trust_code"].map({k: v[0] for k, v in TRUSTS_BY_HAND.items()})
+    area = area.fillna(hand)
+    basis = basis.where(hand.isna(), "not in the ODS trust file: by hand from the trust name ("
+                        + trusts["trust_code"].map({k: v[1] for k, v in TRUSTS_BY_HAND.items()})
+                        + ")")
+    ambulance = trusts["basis"].str.startswith("ambulance trust")
+    area = area.where(~ambulance, "")
+    basis = basis.where(~ambulance, "ambulance trust: serves several ICBs, not mapped")
+    if area.isna().any():
+        missing = trusts.loc[area.isna(), "trust_code"].iloc[0]
+        raise DataValidationError(
+            f"trust {missing} has no ICB in the ODS trust file", file=icb_sources.ETR_FILE
+        )
+    table = trusts.assign(area_code=area, basis=basis)[TRUST_COLUMNS]
+    return table.sort_values("trust_code", ignore_index=True)
+
+
 def builders() -> dict[str, Callable[[], pd.DataFrame]]:
     """File name -> function building it, for the icb2022 folder."""
     return {
@@ -168,5 +214,6 @@ def builders() -> dict[str, Callable[[], pd.DataFrame]]:
         "lad.csv": lad_parts,
         "utla.csv": utla_parts,
         "trust.csv": trust_parts,
+        "nhs_trust.csv": nhs_trust_lookup,
         "lsoa.csv.gz": lsoa_parts,
     }

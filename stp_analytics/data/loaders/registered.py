@@ -7,6 +7,7 @@ list from then on (the latest vendored; rows from April 2018 say so in a note).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -35,12 +36,15 @@ def list_sizes(year: str) -> pd.Series:
     return by_stp
 
 
-def registered_for_months(area_codes: pd.Series, months: pd.Series) -> pd.Series:
-    """Registered population of each (area code, YYYY-MM month) pair; NaN for unknown codes."""
+def registered_for_months(area_codes: pd.Series, months: pd.Series,
+                          sizes: Callable[[str], pd.Series] = list_sizes) -> pd.Series:
+    """Registered population of each (area code, YYYY-MM month) pair; NaN for unknown codes.
+
+    ``sizes(year)`` gives the list size per area code (default: the 2017 footprints)."""
     early = (months < FIRST_2017_18_MONTH).to_numpy()
     population = pd.Series(np.nan, index=area_codes.index)
     for year, mask in (("2016/17", early), ("2017/18", ~early)):
-        population[mask] = area_codes[mask].map(list_sizes(year)).to_numpy()
+        population[mask] = area_codes[mask].map(sizes(year)).to_numpy()
     return population
 
 

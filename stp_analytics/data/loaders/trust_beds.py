@@ -9,7 +9,8 @@ columns (``code_column``, ``date_column``, ``open_column``, ``occupied_column``)
 bed-days, i.e. the mean occupancy of the winter).
 
 Trusts are summed into footprints with the trust lookup (``lookup_file``); the file's England
-row (code ``-``) is England. Occupied above open is an error naming the row.
+row (code ``-``) is England. Occupied above open is an error naming the row. With
+``icb_lookup_file`` the same trusts are also summed per ICB (``trust_icb.py``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from stp_analytics.data.loaders.common import (
     set_aside_where,
     to_number,
 )
+from stp_analytics.data.loaders.trust_icb import icb_lookup, icb_sums
 from stp_analytics.data.loaders.trust_lookup import read_trust_lookup
 from stp_analytics.errors import DataValidationError
 from stp_analytics.schema import ENGLAND_CODE
@@ -84,6 +86,11 @@ def load_trust_beds(path: Path, source, indicators: list) -> pd.DataFrame:
             lookup.set_index("trust_code")["basis"]).radd("trust with no footprint: "))
     summed = pd.concat([summed.assign(set_aside=""), aside.drop(columns="unmapped")],
                        ignore_index=True)
+    icbs = icb_lookup(source)
+    if icbs is not None:
+        trusts = rows[~rows["unmapped"] & ~england].assign(trust_code=table[code])
+        summed = pd.concat([summed, icb_sums(trusts, "trust_code", ["period"],
+                                             ["occupied", "open"], icbs)], ignore_index=True)
     frames = []
     for indicator in indicators:
         frame = observations_frame(

@@ -13,6 +13,9 @@ too). England is the sum over every trust the lookup maps, i.e. all NHS trusts i
 except ambulance trusts, so footprints and England count the same kind of organisation.
 An organisation with staff that is in neither the lookup nor a CCG is an error.
 
+With ``icb_lookup_file`` the same kept trusts are also summed per ICB (``trust_icb.py``; per
+1,000 over the ICB's registered patients).
+
 Indicators select ``per_1000: true`` for FTE per 1,000 registered patients (QOF list size),
 otherwise the FTE itself.
 """
@@ -39,6 +42,12 @@ from stp_analytics.data.loaders.registered import (
     LIST_NOTE,
     registered_for_months,
     uses_latest_list,
+)
+from stp_analytics.data.loaders.trust_icb import (
+    ICB_AREA_TYPE,
+    icb_list_sizes,
+    icb_lookup,
+    icb_sums,
 )
 from stp_analytics.data.loaders.trust_lookup import read_trust_lookup
 from stp_analytics.errors import DataValidationError
@@ -67,13 +76,21 @@ def load_workforce(path: Path, source, indicators: list) -> pd.DataFrame:
     lookup = read_trust_lookup(source.resolve(str(source.options["lookup_file"])))
     long = _classify(long, lookup, path)
     rows = _footprints_and_england(long)
+    icbs = icb_lookup(source)
+    if icbs is not None:
+        kept = long[long["set_aside"].eq("")]
+        rows = pd.concat([rows, icb_sums(kept, "organisation_code", ["period"], ["fte"], icbs)],
+                         ignore_index=True)
+    icb = rows["area_type"].eq(ICB_AREA_TYPE).to_numpy()
     frames = []
     for indicator in indicators:
         per_1000 = bool(indicator.select.get("per_1000"))
         denominator: object = np.nan
         note: object = ""
         if per_1000:
-            denominator = registered_for_months(rows["area_code"], rows["period"])
+            denominator = np.where(
+                icb, registered_for_months(rows["area_code"], rows["period"], icb_list_sizes),
+                registered_for_months(rows["area_code"], rows["period"]))
             note = np.where(uses_latest_list(rows["period"]), LIST_NOTE, "")
         frame = observations_frame(
             indicator=indicator.id, area_type=rows["area_type"], area_code=rows["area_code"],
