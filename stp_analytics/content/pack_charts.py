@@ -60,11 +60,18 @@ def indicator_charts(pack: PackContext, section: str, kind: str) -> list[Markup]
 
 
 def spine_data(pack: PackContext, section: str = "health") -> Any:
-    """What the spine chart draws: a gap's indicators with data, less ``not_in_spine``."""
+    """What the spine chart draws: a gap's indicators with data, less ``not_in_spine``; in the
+    health gap an approximate value's "vs England" is its districts' own comparisons."""
     excluded = set(pack.section(section).not_in_spine)
     indicators = with_data(pack, [i for i in pack.indicators(section) if i not in excluded])
-    return charts.prepare_spine_data(pack.store, pack.area_code, indicators=indicators,
+    data = charts.prepare_spine_data(pack.store, pack.area_code, indicators=indicators,
                                      indicator_info=pack.catalog)
+    if section != "health":
+        return data
+    from stp_analytics.content import district_summary  # approximate values: district counts
+
+    labels = district_summary.spine_labels(district_summary.district_records(pack))
+    return district_summary.with_district_labels(data, labels)
 
 
 def spine_chart(pack: PackContext, section: str = "health") -> Markup:
