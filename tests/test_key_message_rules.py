@@ -32,6 +32,8 @@ def test_rank_candidates_worst_tenth_with_a_polarity_only():
     assert kmr.rank_candidates(latest, {**polarity, "diabetes": "none"})[0][1] == "rtt"
     few = make_store([{**ROWS[0], "rank": 9, "rank_of": 9}])
     assert kmr.rank_candidates(few, polarity) == []  # ranked among fewer than 10 areas
+    total = make_store([{**ROWS[0], "method": "sum"}])
+    assert kmr.rank_candidates(total, polarity) == []  # a total ranks the largest area last
 
 
 def test_ranked_messages_lead_with_ranks_and_only_call_tested_values_worse(monkeypatch):
@@ -89,13 +91,19 @@ def test_greater_manchester_leads_with_its_ranks_and_phe_verdicts():
     pack = open_pack("E54000007")
     messages = kmr.ranked_messages(pack)
     rules = [m.rule for m in messages]
-    assert rules[:3] == ["ranked_among_worst", "ranked_among_worst", "published_verdicts"]
+    assert rules[:4] == ["ranked_among_worst"] * 3 + ["published_verdicts"]
+    # last of 44, furthest from England first (delayed days, a total, and the mean of the
+    # districts' slope indices, not an index, are not ranked)
+    assert [m.indicator for m in messages[:3]] == [
+        "u75_preventable_mortality", "u75_preventable_cancer_mortality", "life_expectancy"]
+    assert "Life expectancy at birth (females)" in messages[2].text
     store = pack.store
-    for message in messages[:2]:
+    for message in messages[:3]:
         rows = store[(store["indicator"] == message.indicator)
                      & (store["area_code"] == pack.area_code) & store["is_latest"]]
         assert (pd.to_numeric(rows["rank"]) == 44).any()  # last of 44
         assert " ranks 44th of 44 footprints" in message.text
         if "significantly worse" in message.text:
             assert (rows["comparison"] == "Worse").any()
-    assert "PHE's own verdicts for the Greater Manchester combined authority" in messages[2].text
+    assert "PHE's own verdicts for the Greater Manchester combined authority" in messages[3].text
+    assert "on 9 of 11 indicators" in messages[3].text  # the issue's "worse on nine"

@@ -7,7 +7,8 @@ England, furthest from a standard, peer opportunity) never sees them: a footprin
 puts, before those rules, in this order:
 
 1. ``ranked_among_worst`` - indicators on which the area ranks in the worst tenth of the areas
-   (at most :data:`MAX_RANKED` of them; worst rank share first, ties by indicator). The message
+   (at most :data:`MAX_RANKED` of them; worst rank share first, ties by relative distance
+   from England). The message
    says "significantly worse than England" only when the store's CI comparison says so, and
    names an approximate value as approximate and untested.
 2. ``published_verdicts`` - where a published area is exactly the footprint's districts (the
@@ -29,35 +30,42 @@ from markupsafe import Markup
 
 from stp_analytics.content import district_summary, narrative
 from stp_analytics.content.narrative import KeyMessage
-from stp_analytics.metrics.district_comparisons import COMBINED_AUTHORITIES
+from stp_analytics.metrics.district_comparisons import COMBINED_AUTHORITIES, NOT_ADDITIVE
 
 if TYPE_CHECKING:
     from stp_analytics.content.pack_content import PackContext
 
 WORST_SHARE = 0.1  # the worst tenth of the areas ranked
 MIN_RANKED = 10  # a rank among fewer areas says little
-MAX_RANKED = 2
+MAX_RANKED = 3
 PUBLISHER = "PHE"
+TOTALS = ("sum", "count")  # store methods of totals (days, beds, people): not ranked here
 
 
 def rank_candidates(latest: pd.DataFrame, polarity: Mapping[str, str]
                     ) -> list[tuple[float, str, str]]:
     """(rank ÷ rank_of, indicator, sex) of the rows ranked in the worst tenth of at least
     :data:`MIN_RANKED` areas, indicators whose ``polarity`` (by indicator) says which end is
-    good only; worst first, then indicator, one sex per indicator (its worst)."""
+    good only, never totals (:data:`TOTALS`) nor indices (``NOT_ADDITIVE``); worst first, ties
+    by relative distance from England, then indicator; one sex per indicator (its worst)."""
     if latest.empty:
         return []
     rank = pd.to_numeric(latest["rank"], errors="coerce")
     rank_of = pd.to_numeric(latest["rank_of"], errors="coerce")
     judged = latest["indicator"].map(polarity).isin(["high_is_good", "low_is_good"])
+    judged &= ~latest["method"].isin(TOTALS)  # a total ranks the largest areas last
+    judged &= ~latest["indicator"].isin(NOT_ADDITIVE)  # a mean of indices is no index
     chosen = latest[judged
                     & (rank_of >= MIN_RANKED) & (rank > rank_of * (1 - WORST_SHARE))
                     & latest["value"].notna()]
-    scored = sorted(((float(r) / float(o), str(i), str(s)) for r, o, i, s in zip(
-        rank[chosen.index], rank_of[chosen.index], chosen["indicator"], chosen["sex"],
-        strict=True)), key=lambda item: (-item[0], item[1], item[2]))
+    distance = [narrative._relative(v, e) for v, e in zip(chosen["value"],
+                                                             chosen["england_value"], strict=True)]
+    scored = sorted(zip(rank[chosen.index] / rank_of[chosen.index], distance,
+                        chosen["indicator"].astype(str), chosen["sex"].astype(str), strict=True),
+                    key=lambda item: (-item[0], -item[1], item[2], item[3]))
     seen: set[str] = set()
-    return [item for item in scored if not (item[1] in seen or seen.add(item[1]))]
+    return [(float(share), indicator, sex) for share, _, indicator, sex in scored
+            if not (indicator in seen or seen.add(indicator))]
 
 
 def _rendered(rule: str, indicator: str, score: float, context: dict[str, Any]) -> KeyMessage:
