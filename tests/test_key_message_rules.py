@@ -58,16 +58,19 @@ def record(indicator: str, verdict: str, same: str = "E47000001", **counts) -> d
             **base, **counts}
 
 
+def assert_message(message, rule: str, text: str) -> None:
+    assert (message.rule, message.text) == (rule, text)
+    assert message.indicator == "" and 0 < message.score <= 1
+
+
 def test_published_verdicts_say_whose_verdict_they_are():
     pack = make_pack(make_store(ROWS))
     records = [record("diabetes", "Worse"), record("ae", "Similar"),
                {**record("rtt", "Worse"), "sex": "Female"}]
-    message = kmr.verdict_message(pack, records)
-    assert message.rule == "published_verdicts"
-    assert message.text == (
+    assert_message(kmr.verdict_message(pack, records), "published_verdicts", (
         "PHE's own verdicts for the Greater Manchester combined authority (E47000001), whose "
         "districts are Greater Manchester's: significantly worse than England on 2 of 3 "
-        "indicators (Diabetes prevalence; RTT 18 weeks (females)).")
+        "indicators (Diabetes prevalence; RTT 18 weeks (females))."))
     assert kmr.verdict_message(pack, [record("ae", "Similar")]) is None
 
 
@@ -75,12 +78,10 @@ def test_without_a_published_area_the_districts_are_counted_as_districts():
     pack = make_pack(make_store(ROWS))
     records = [record("diabetes", "", same="", worse=4, better=1, no_value=1),
                record("ae", "", same="", worse=2)]
-    message = kmr.verdict_message(pack, records)
-    assert message.rule == "district_verdicts"
-    assert message.text == (
+    assert_message(kmr.verdict_message(pack, records), "district_verdicts", (
         "Greater Manchester's districts, each compared with England by PHE: 6 of 19 district "
         "results significantly worse than England, 1 better, over 2 indicators that have no "
-        "test of the footprint itself.")
+        "test of the footprint itself."))
     assert kmr.verdict_message(pack, [record("ae", "", same="", better=3)]) is None
 
 
