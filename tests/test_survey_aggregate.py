@@ -93,3 +93,16 @@ def test_a_merged_district_wholly_in_one_area_is_one_estimate_not_two():
     assert (area["lower"], area["upper"]) == pytest.approx((8.0, 12.0))
     assert area["population"] == pytest.approx(1000.0) and area["districts"] == 1
     assert area["split"] == "D" and not math.isnan(area["se"])
+
+
+def test_greater_manchester_smoking_gap_in_adults_from_the_counts(store):
+    from stp_analytics.metrics.natural_units import gap_in_natural_units
+
+    gm = store[(store["area_role"] == "area") & (store["area_code"] == GM)]
+    gap = gap_in_natural_units(gm.assign(peer_best5_mean=np.nan)).iloc[0]
+    row = gm.iloc[0]
+    assert not gap["approximate"] and gap["volume_basis"] == "denominator (counts)"
+    expected = (row["value"] - row["england_value"]) * row["denominator"] / 100
+    assert gap["gap_england"] == pytest.approx(expected)
+    assert round(expected, -2) == 45_800  # 2.06 points of 2.22 million adults
+    assert "adults who smoke" in gap["text_england"]
