@@ -32,11 +32,11 @@ def test_spine_labels_only_for_rows_not_compared_and_of_the_same_period():
                          "period": ["2018", "2017", "2018"],
                          "comparison": ["Not compared", "Not compared", "Worse"]})
     labels = ds.spine_labels([*RECORDS, record("diabetes", worse=9)])
-    assert labels[("smoking", "2018")] == "Districts: 4 worse, 0 better of 10"
+    assert labels[("smoking", "2018")] == "Of 10 districts: 4 worse, 0 better"
     assert ("le", "2018") not in labels  # females and males only: not the Persons spine
     out = ds.with_district_labels(data, labels)
     # another period has no label; a tested row keeps its own comparison
-    assert list(out[ds.SPINE_COLUMN]) == ["Districts: 4 worse, 0 better of 10", "", ""]
+    assert list(out[ds.SPINE_COLUMN]) == ["Of 10 districts: 4 worse, 0 better", "", ""]
 
 
 def test_totals_count_each_indicator_once_and_each_district_result():
@@ -66,14 +66,14 @@ def test_spine_draws_the_district_text_and_says_it_in_the_alt_text():
         "comparison": ["Not compared", "Worse"], "n_areas": [44, 44],
         "pos_value": [0.3, 0.4], "pos_worst": [0.0, 0.0], "pos_worst_quartile": [0.2, 0.2],
         "pos_best_quartile": [0.7, 0.7], "pos_best": [1.0, 1.0],
-        ds.SPINE_COLUMN: ["Districts: 4 worse, 0 better of 10", ""]})
+        ds.SPINE_COLUMN: ["Of 10 districts: 4 worse, 0 better", ""]})
     data.attrs["area_name"] = "GM"
     chart = plot_spine(data)
     compared = [t.get_text() for t in chart.figure.findobj()
                 if getattr(t, "get_gid", lambda: None)() == "spine-compared"]
-    assert compared == ["Districts:\n4 worse, 0 better of 10", "Worse"]
+    assert compared == ["Of 10 districts:\n4 worse, 0 better", "Worse"]
     assert ("Approximate values, not tested, with their districts' own comparisons: Adult "
-            "smoking (Districts: 4 worse, 0 better of 10).") in chart.alt_text
+            "smoking (Of 10 districts: 4 worse, 0 better).") in chart.alt_text
 
 
 @pytest.fixture(scope="module")
@@ -93,11 +93,11 @@ def test_greater_manchester_spine_and_tile_from_the_real_store(greater_mancheste
     assert approximate  # the approximate indicators of the spine all carry district counts
     shown = data.set_index("indicator")
     for indicator in approximate:
-        assert shown.loc[indicator, ds.SPINE_COLUMN].startswith("Districts: ")
+        assert shown.loc[indicator, ds.SPINE_COLUMN].startswith("Of 10 districts: ")
         # no approximate value carries a CI in the store the spine reads
         assert rows.loc[rows["indicator"] == indicator, ["lower", "upper"]].isna().all().all()
     assert shown.loc["smoking_prevalence", ds.SPINE_COLUMN] == (
-        "Districts: 4 worse, 0 better of 10")  # 2018, counted by hand from the raw file
+        "Of 10 districts: 4 worse, 0 better")  # 2018, counted by hand from the raw file
     tested = shown[shown[ds.SPINE_COLUMN] == ""]
     assert tested["comparison"].isin(["Better", "Similar", "Worse", "Higher", "Lower",
                                       "Not compared"]).all()

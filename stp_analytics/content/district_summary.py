@@ -7,7 +7,7 @@ how many of the footprint's districts PHE found significantly worse or better th
 "districts", so no one reads it as a test of the footprint:
 
 * :func:`spine_labels` - the spine chart's "vs England" text for each approximate indicator,
-  e.g. ``"Districts: 4 worse, 0 better of 10"``;
+  e.g. ``"Of 10 districts: 4 worse, 0 better"``;
 * :func:`district_totals` / :func:`health_tile` - the health tile keeps the footprint-level
   count as its headline and adds the district count of the approximate indicators to its
   detail line.
@@ -44,9 +44,9 @@ def district_records(pack: PackContext) -> list[dict[str, Any]]:
 
 
 def spine_label(record: dict[str, Any]) -> str:
-    """Short "vs England" text of one record: ``"Districts: 4 worse, 0 better of 10"``."""
-    return (f"Districts: {record['worse']} worse, {record['better']} better of "
-            f"{record['districts']}")
+    """Short "vs England" text of one record: ``"Of 10 districts: 4 worse, 0 better"``."""
+    return (f"Of {record['districts']} districts: {record['worse']} worse, "
+            f"{record['better']} better")
 
 
 def spine_labels(records: list[dict[str, Any]], sex: str = "Persons"
