@@ -48,7 +48,8 @@ SIGNIFICANT_LABELS: frozenset[str] = frozenset({BETTER, WORSE, HIGHER, LOWER})
 #: catalogue vocabularies the store is built with
 POLARITIES: tuple[str, ...] = ("high_is_good", "low_is_good", "none")
 STATISTICS: tuple[str, ...] = ("proportion", "rate", "published", "count", "mean")
-AGGREGATIONS: tuple[str, ...] = ("sum_counts", "population_weighted_mean", "sum")
+AGGREGATIONS: tuple[str, ...] = ("sum_counts", "population_weighted_mean", "sum",
+                                  "survey_weighted_mean")
 
 #: ``spc_point_type`` of a monthly series (Making Data Count); fewer points give trial limits
 SPC_POINT_TYPES: tuple[str, ...] = (

@@ -52,3 +52,16 @@ def test_reproducibility_store_hash_is_the_store_files_digest(tmp_path) -> None:
     assert hashlib.sha256(b"the numbers").hexdigest()[:16] in html
     store_file.write_bytes(b"other numbers")
     assert hashlib.sha256(b"other numbers").hexdigest()[:16] in str(annex.reproducibility(pack, {}))
+
+
+def test_sources_list_the_files_the_health_sections_read_themselves() -> None:
+    from stp_analytics.data.loaders.ncvin import NCVIN_DIABETES_FILE
+    from stp_analytics.data.loaders.practice_imd import PRACTICE_IMD_FILE
+    from stp_analytics.paths import data_catalog_dir
+
+    rows = annex.sources_rows(make_pack(care_store()))
+    files = [row["file"] for row in rows]
+    assert files[-2:] == [f"sources/{PRACTICE_IMD_FILE}", f"sources/{NCVIN_DIABETES_FILE}"]
+    for name in files[-2:]:
+        assert (data_catalog_dir() / name).is_file()
+    assert all(row["licence"] == "Open Government Licence v3.0" for row in rows[-2:])

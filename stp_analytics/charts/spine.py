@@ -7,6 +7,8 @@ low-is-good indicators are mirrored; the half-width of the scale is the largest 
 England; the area is a circle in its significance colour. Indicators without polarity are drawn
 lowest-to-highest and coloured Higher/Lower (no judgement). Text columns give the value, England,
 worst and best, and the comparison in words so colour is never the only carrier of meaning.
+An optional ``comparison_text`` column (given by the caller, e.g. an approximate value's
+districts' own comparisons) replaces the words of a row that is not compared.
 """
 
 from __future__ import annotations
@@ -135,12 +137,25 @@ def prepare_spine_data(
     return table
 
 
+def _comparison_note(row: Any) -> str:
+    """The optional ``comparison_text`` of a row (e.g. districts' own comparisons for an
+    approximate value, given by the caller), shown instead of "Not compared"."""
+    note = getattr(row, "comparison_text", "")
+    return note if isinstance(note, str) else ""
+
+
 def _spine_alt_text(data: pd.DataFrame, name: str) -> str:
     worse = data.loc[data["comparison"] == "Worse", "name"]
     text = (f"Spine chart of {len(data)} indicators for {name} against England and the range "
             f"of areas: {comparison_summary(data['comparison'])}.")
     if not worse.empty:
         text += f" Significantly worse: {join_names(worse)}."
+    if "comparison_text" in data:
+        notes = data[data["comparison_text"].fillna("").astype(str) != ""]
+        if not notes.empty:
+            text += " Approximate values, not tested, with their districts' own comparisons: " + (
+                "; ".join(f"{n} ({t})" for n, t in zip(notes["name"], notes["comparison_text"],
+                                                          strict=True))) + "."
     missing = data.loc[~np.isfinite(data["value"].astype(float)), "name"]
     if not missing.empty:
         text += f" Data not supplied: {join_names(missing)}."
@@ -180,9 +195,12 @@ def _draw_rows(ax: Axes, data: pd.DataFrame, palette: Palette, decimals: int) ->
                  "worst": format_number(row.worst, decimals),
                  "best": format_number(row.best, decimals),
                  "compared": row.comparison if np.isfinite(row.value) else "No data"}
+        note = _comparison_note(row)
+        if note and np.isfinite(row.value):
+            cells["compared"] = note.replace(": ", ":\n", 1)
         for key, text in cells.items():
-            ax.text(_COLUMNS[key], y, text, ha="center", va="center", fontsize=6.5,
-                    gid=f"spine-{key}", in_layout=False)
+            ax.text(_COLUMNS[key], y, text, ha="center", va="center",
+                    fontsize=5.2 if "\n" in text else 6.5, gid=f"spine-{key}", in_layout=False)
     segments = (("pos_worst", "pos_worst_quartile", palette.spine_worst_to_25th),
                 ("pos_worst_quartile", "pos_best_quartile", palette.spine_25th_to_75th),
                 ("pos_best_quartile", "pos_best", palette.spine_75th_to_best))

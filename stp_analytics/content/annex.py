@@ -60,8 +60,25 @@ def sources_table(pack: PackContext) -> Markup:
     return indicator_table(rows, SOURCE_COLUMNS, caption="Sources")
 
 
+#: files read by the health sections themselves, not through a catalogue indicator (provenance:
+#: data_catalog/SOURCES.md); listed after the catalogue's sources
+SECTION_SOURCES: tuple[dict[str, str], ...] = (
+    {"source": "OHID Fingertips 93553, deprivation score (IMD 2019) by GP practice",
+     "period": "IMD 2019", "indicators": "Deprivation quintiles of practices and the slope "
+     "index of inequality", "periods": "2019", "licence": "Open Government Licence v3.0",
+     "file": "sources/OHID_fingertips_93553_IMD2019_score_by_GP_practice.csv.gz"},
+    {"source": "PHE National Cardiovascular Intelligence Network (NCVIN), diabetes prevalence "
+     "estimates by CCG", "period": "2015-2020 (published 2016)",
+     "indicators": "The detection gap: estimated people with diabetes not yet diagnosed",
+     "periods": "2017", "licence": "Open Government Licence v3.0",
+     "file": "sources/PHE_NCVIN_diabetes_prevalence_estimates_CCG16_2015-2035_dm_data_via_"
+             "ianbatesncc.csv.gz"},
+)
+
+
 def sources_rows(pack: PackContext) -> list[dict[str, Any]]:
-    """The rows of :func:`sources_table` (keys: the first items of :data:`SOURCE_COLUMNS`)."""
+    """The rows of :func:`sources_table` (keys: the first items of :data:`SOURCE_COLUMNS`):
+    the catalogue's sources behind the store's indicators, then :data:`SECTION_SOURCES`."""
     used = set(pack.store["indicator"].unique())
     source_ids = sorted({
         str(entry.source) for key, entry in pack.catalog.indicators.items()
@@ -83,7 +100,7 @@ def sources_rows(pack: PackContext) -> list[dict[str, Any]]:
             "licence": source.licence,
             "file": source.file or ", ".join(source.files),
         })
-    return rows
+    return rows + [dict(row) for row in SECTION_SOURCES]
 
 
 def methods_table(pack: PackContext) -> Markup:

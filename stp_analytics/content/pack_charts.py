@@ -76,11 +76,21 @@ def indicator_charts(pack: PackContext, section: str, kind: str) -> list[Markup]
 
 
 def spine_data(pack: PackContext, section: str = "health") -> Any:
-    """What the spine chart draws: a gap's indicators with data, less ``not_in_spine``."""
+    """What the spine chart draws: a gap's indicators with data, less ``not_in_spine``; in the
+    health gap an approximate value's "vs England" is its districts' own comparisons."""
     excluded = set(pack.section(section).not_in_spine)
     indicators = with_data(pack, [i for i in pack.indicators(section) if i not in excluded])
-    return _once(pack, ("spine", section, *indicators), lambda: charts.prepare_spine_data(
-        pack.store, pack.area_code, indicators=indicators, indicator_info=pack.catalog))
+    def prepare() -> Any:
+        data = charts.prepare_spine_data(pack.store, pack.area_code, indicators=indicators,
+                                         indicator_info=pack.catalog)
+        if section != "health":
+            return data
+        from stp_analytics.content import district_summary  # approximate values: districts
+
+        labels = district_summary.spine_labels(district_summary.district_records(pack))
+        return district_summary.with_district_labels(data, labels)
+
+    return _once(pack, ("spine", section, *indicators), prepare)
 
 
 def spine_chart(pack: PackContext, section: str = "health") -> Markup:

@@ -242,9 +242,12 @@ def three_gap_tiles(
     """The three tiles: health and care count comparisons with England; finance shows the
     model's do-nothing gap in the final year when the finance model ran (``finance_result`` not
     None), else its indicators."""
+    from stp_analytics.content import district_summary
+
+    health = comparison_tile("Health and wellbeing gap", pack.store, pack.area_code,
+                             pack.indicators("health"))
     tiles = [
-        comparison_tile("Health and wellbeing gap", pack.store, pack.area_code,
-                        pack.indicators("health")),
+        district_summary.health_tile(pack, health, district_summary.district_records(pack)),
         comparison_tile("Care and quality gap", pack.store, pack.area_code,
                         pack.indicators("care")),
     ]

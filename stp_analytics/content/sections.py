@@ -28,6 +28,7 @@ from markupsafe import Markup
 from stp_analytics.content import annex as _annex
 from stp_analytics.content import display, finance_by_trust, finance_display, narrative, pack_charts
 from stp_analytics.content import pack_content as content
+from stp_analytics.content.key_message_rules import ranked_messages
 from stp_analytics.content.pack_content import PackContext
 from stp_analytics.errors import StpPacksError
 from stp_analytics.finance import FinanceResult
@@ -185,9 +186,9 @@ def three_gaps(pack: PackContext, finance_result: Any = None) -> Section:
 
 
 def key_messages(pack: PackContext, n: int = 5) -> Section:
-    """Up to ``n`` (at most 5) key messages chosen by the narrative rules (data: ``messages``)."""
-    messages = narrative.key_messages(pack.store, pack.area_code, pack.catalog, n=n,
-                                      area_name=pack.area_name, label_plural=pack.label_plural)
+    """Up to ``n`` (at most 5) key messages: ranks among the worst and published verdicts, then
+    the narrative rules (:func:`key_message_rules.ranked_messages`; data: ``messages``)."""
+    messages = ranked_messages(pack, n)
     frame = pd.DataFrame([{"rule": m.rule, "indicator": m.indicator, "score": m.score,
                            "text": m.text} for m in messages],
                          columns=["rule", "indicator", "score", "text"])

@@ -25,7 +25,7 @@ from stp_analytics.errors import StpPacksError
 from stp_analytics.metrics import district_comparisons as dc
 
 LOGGER = logging.getLogger(__name__)
-NOT_ADDITIVE = ("slope_index_of_inequality",)
+NOT_ADDITIVE = dc.NOT_ADDITIVE
 COLUMNS = (("indicator", "Indicator"), ("period", "Period"),
            ("value", "Footprint value (approximate, no CI)"),
            ("districts", "Districts compared with England (their own tests)"),

@@ -85,6 +85,8 @@ def known_area_codes() -> dict[str, frozenset[str]]:
         else:  # trusts and CCGs of other years too, through the successor table
             codes = extended_lookup(area_set.part_lookup(part_type), part_type)["part_code"]
         known[part_type] = frozenset(codes.astype(str))
+    if "lad" in known:  # 2019/2021 mergers: the store maps them to the districts they replaced
+        known["lad"] |= frozenset(geography.lad_code_changes()["new_code"].astype(str))
     return known
 
 

@@ -9,6 +9,9 @@ Rules (DESIGN.md "Aggregation rules", methods README):
   weighted by mid-year population x share; flagged approximate, no CI. England is the published
   England row when the file has one, otherwise weighted the same way.
 * ``sum``: amounts (days, pounds, counts) are summed; no CI.
+* ``survey_weighted_mean``: districts' survey estimates with weighted counts and limits
+  (:mod:`stp_analytics.metrics.survey_aggregate`): Σ count ÷ Σ population with the CI of
+  independent estimates.
 Successor LAD codes (2019/2021 mergers) are mapped back to the 2017 districts they replaced.
 Everything is grouped and vectorised; nothing loops over rows.
 """
@@ -22,6 +25,7 @@ from stp_analytics import methods, schema
 from stp_analytics.metrics.geo import ENGLAND_CODE, ENGLAND_NAME, PART_LEVEL, GeoContext
 from stp_analytics.metrics.notes import join_notes, population_year_notes, row_notes
 from stp_analytics.metrics.periods import period_table
+from stp_analytics.metrics.survey_aggregate import SURVEY, survey_rows
 
 KEYS = ["indicator", "period", "sex"]
 SUM_COLUMNS = ["num", "den", "wsum", "wtot", "vsum", "n_parts", "n_missing", "split", "merged"]
@@ -39,6 +43,13 @@ def aggregate(observations: pd.DataFrame, specs: pd.DataFrame, geo: GeoContext) 
     lower, upper, confidence, method, approximate, note, area_type, area_name, region_code,
     period_start.
     """
+    survey = specs["aggregation"].eq(SURVEY)
+    if survey.any():  # survey estimates: their own rule (survey_aggregate.py)
+        ids = observations["indicator"].isin(specs.loc[survey, "indicator"])
+        frames = [survey_rows(observations.loc[ids], specs.loc[survey], geo)]
+        if (~ids).any() and (~survey).any():
+            frames.insert(0, aggregate(observations.loc[~ids], specs.loc[~survey], geo))
+        return pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
     obs = _native(_prepare(observations, specs), geo)
     source = obs.loc[obs["area_type"] == obs["geography"]]
     mapped = _map_to_areas(source, geo)

@@ -28,6 +28,9 @@ COMBINED_AUTHORITIES: dict[str, tuple[str, frozenset[str]]] = {
     "E47000001": ("Greater Manchester combined authority", frozenset(
         f"E080000{n:02d}" for n in range(1, 11))),
 }
+#: indices of inequality: a footprint's population-weighted mean of its districts' values is not
+#: its own index, so it is neither shown as a figure nor ranked in a message
+NOT_ADDITIVE: tuple[str, ...] = ("slope_index_of_inequality",)
 COUNT_COLUMNS = ["districts", "worse", "better", "similar", "higher", "lower", "not_compared",
                  "no_value"]
 

@@ -53,6 +53,8 @@ VOLUMES: dict[str, Volume] = {
     "cervical_screening_25_49": Volume("women aged 25-49 screened", 100),
     "cervical_screening_50_64": Volume("women aged 50-64 screened", 100),
     "smoking_prevalence": Volume("adults who smoke", 100, age_from=18),
+    # 2019 from counts: the denominator is the survey-weighted adults (18+) of the districts
+    "smoking_prevalence_2019": Volume("adults who smoke", 100, age_from=18),
     "adult_excess_weight": Volume("adults overweight or obese", 100, age_from=18),
     # Year 6 pupils are aged 10-11: one school year, taken as the population aged 10
     "year6_excess_weight": Volume("Year 6 children with excess weight", 100, age_from=10,

@@ -38,7 +38,8 @@ def districts_to_lad17(districts: pd.DataFrame, changes: pd.DataFrame) -> pd.Dat
     old_code, weight``) becomes one row per old district, its population and count scaled by
     the weight (same percentage and CI), with ``split_from`` naming the merged district."""
     require_columns(changes, ["new_code", "new_name", "old_code", "weight"], "changes")
-    lads = districts[districts["area_type"] == "lad"].assign(split_from="")
+    lads = districts[districts["area_type"] == "lad"]
+    lads = lads.assign(split_from="", source_code=lads["area_code"])
     merged = lads.merge(changes, left_on="area_code", right_on="new_code")
     merged = merged.assign(area_code=merged["old_code"],
                            population=merged["population"] * merged["weight"],
@@ -69,9 +70,15 @@ def area_smoking(districts: pd.DataFrame, lookup: pd.DataFrame, changes: pd.Data
             f"of area {parts.loc[absent, 'area_code'].iloc[0]!r}", column="area_code")
     eng = england.iloc[0]
     rows = []
+    parts = parts.assign(weight=parts["population"] * parts["share"])
     for area_code, group in parts.groupby("area_code", sort=True):
-        weights = group["population"] * group["share"]
-        estimate = combined_estimate(group["value"], group["lower"], group["upper"], weights)
+        # the shares of one published district in one area are one estimate, not independent
+        published = group.groupby("source_code", sort=True, dropna=False).agg(
+            value=("value", "first"), lower=("lower", "first"), upper=("upper", "first"),
+            weight=("weight", "sum"))
+        weights = group["weight"]
+        estimate = combined_estimate(published["value"], published["lower"],
+                                     published["upper"], published["weight"])
         rows.append({
             "area_code": area_code, **estimate[["value", "lower", "upper", "se"]].to_dict(),
             "count": float((group["count"] * group["share"]).sum()),

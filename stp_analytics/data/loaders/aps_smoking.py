@@ -14,16 +14,29 @@ Districts carry April 2019 codes (LAD19, e.g. East Suffolk E07000244). Bad data 
 non-numeric value or count, a value without a count, a code that is not a district, England or a
 region, a duplicated code, another indicator) raises
 :class:`~stp_analytics.errors.DataValidationError` naming file, row and column.
+
+:func:`load_aps_smoking` is the catalogue loader ``aps_smoking`` (indicator
+``smoking_prevalence_2019``, aggregation ``survey_weighted_mean``,
+:mod:`stp_analytics.metrics.survey_aggregate`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from stp_analytics.data.loaders.common import check_unique, read_csv_checked, to_number
+from stp_analytics.data.loaders import register_loader
+from stp_analytics.data.loaders.common import (
+    FIRST_DATA_ROW,
+    check_unique,
+    observations_frame,
+    read_csv_checked,
+    set_aside_where,
+    to_number,
+)
 from stp_analytics.data.loaders.practice_imd import first_row_error
 from stp_analytics.schema import ENGLAND_CODE
 
@@ -75,3 +88,24 @@ def read_aps_smoking(path: Path) -> pd.DataFrame:
         "population": (numbers["count"] / numbers["value"] * 100).to_numpy(),
         "suppressed": suppressed,
     })
+
+
+@register_loader("aps_smoking")
+def load_aps_smoking(path: Path, source: Any, indicators: list) -> pd.DataFrame:
+    """Catalogue loader: the districts and England of :func:`read_aps_smoking` as observations
+    (``numerator`` the weighted smokers, ``denominator`` the weighted adults, the published value
+    and limits) for each indicator naming the source, period ``options.period`` (default
+    "2019"). Suppressed districts and region rows are set aside with the reason."""
+    districts = read_aps_smoking(path)
+    # a 2019 merger keeps its own code: the survey rule apportions it with its variance
+    # (metrics.survey_aggregate); copying its value to each old district would not
+    base = observations_frame(
+        indicator="", area_type=districts["area_type"], area_code=districts["area_code"],
+        period=str(source.options.get("period", "2019")), sex="Persons",
+        numerator=districts["count"], denominator=districts["population"],
+        value=districts["value"], lower=districts["lower"], upper=districts["upper"],
+        source_row=np.arange(FIRST_DATA_ROW, FIRST_DATA_ROW + len(districts)))
+    set_aside_where(base, districts["area_type"].eq("region"), "region row (not used)")
+    set_aside_where(base, districts["suppressed"], "value suppressed by PHE")
+    return pd.concat([base.assign(indicator=indicator.id) for indicator in indicators],
+                     ignore_index=True)
