@@ -110,6 +110,6 @@ def test_greater_manchester_spine_and_tile_from_the_real_store(greater_mancheste
 
 
 def ds_tiles(pack):
-    from stp_analytics.content.pack_content import three_gap_tiles
+    from stp_analytics.content.tiles import three_gap_tiles
 
     return three_gap_tiles(pack)

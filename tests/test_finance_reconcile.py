@@ -68,7 +68,8 @@ def test_comparison_keeps_published_and_model_apart(default_recon):
         -default_recon.starting_gap_gbp_m / 1e3)
     assert np.isnan(comparison.loc["efficiency_national_2020_21", "model"])
     assert (comparison["scope_note"] != "").all()
-    assert not comparison.loc["stp_submissions_do_nothing_2020_21", "verified"]
+    assert comparison.loc["stp_submissions_do_nothing_2020_21", "verified"]  # IPPR's release
+    assert not comparison.loc["stp_submissions_per_head_low_2020_21", "verified"]
 
 
 def test_parameter_changes_the_reconciliation_and_the_json(capsys, default_recon):

@@ -17,6 +17,7 @@ from pack_fixtures import (
 from store_factory import make_store
 
 from stp_analytics.content import display, pack_content
+from stp_analytics.content import tiles as gap_tiles
 
 
 def test_indicator_rows_from_store() -> None:
@@ -42,23 +43,23 @@ def test_comparison_tile_counts() -> None:
         {"indicator": "smoking", **GM, "value": 9.0, "comparison": "Better"},
         {"indicator": "x", **GM, "value": 9.0, "comparison": "Worse"},
     ])
-    tile = pack_content.comparison_tile("Health", store, "E54000007", ["diabetes", "smoking", "y"])
+    tile = gap_tiles.comparison_tile("Health", store, "E54000007", ["diabetes", "smoking", "y"])
     assert tile.headline == "1 worse, 1 better"
     assert "of 2 indicators with data" in tile.detail and "(1 not supplied)" in tile.detail
-    empty = pack_content.comparison_tile("Care", store, "E54000007", ["y"])
+    empty = gap_tiles.comparison_tile("Care", store, "E54000007", ["y"])
     assert empty.headline == "data not supplied"
 
 
 def test_pack_context_indicators_and_tiles() -> None:
     pack = make_pack(care_store())
     assert pack.indicators("care") == ["ae", "rtt"]
-    tiles = pack_content.three_gap_tiles(pack)
+    tiles = gap_tiles.three_gap_tiles(pack)
     assert [t.title for t in tiles] == ["Health and wellbeing gap", "Care and quality gap",
                                         "Finance and efficiency gap"]
     assert tiles[1].headline == "1 worse, 0 better"
     assert tiles[2].headline == "data not supplied"
     finance = small_finance_result(gap=120.4, per_head=41.2)
-    tile = pack_content.three_gap_tiles(pack, finance)[2]
+    tile = gap_tiles.three_gap_tiles(pack, finance)[2]
     assert (tile.headline, tile.status) == ("£120m gap in 2020/21", "worse")
     assert tile.detail.startswith("£41 per head") and "a model, not a forecast" in tile.detail
 

@@ -136,6 +136,8 @@ def gap_heatmaps(store_path: Path, area_set: str, catalog_path: Path | None = No
         info = load_catalog(catalog_path).indicators
     except (StpPacksError, OSError) as error:
         return "", f"League heat maps not available: {error}"
+    if not {"area_role", "comparison", "indicator"} <= set(store.columns):
+        return "", "League heat maps not available: the store has no comparisons."
     compared = store[(store["area_role"] == "area")
                      & store["comparison"].isin(["Better", "Similar", "Worse", "Higher",
                                                  "Lower"])]

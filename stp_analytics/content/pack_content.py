@@ -10,7 +10,6 @@ give
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -24,7 +23,6 @@ from stp_analytics import schema
 from stp_analytics.content import narrative
 from stp_analytics.content.display import (
     COMPARISON_TEXT,
-    GapTile,
     bullet_list,
     cell_text,
     heading,
@@ -44,7 +42,6 @@ from stp_analytics.content.pack_definition import (
 if TYPE_CHECKING:
     from stp_analytics.data.catalog import Catalog
     from stp_analytics.data.geography import AreaSet
-    from stp_analytics.finance import FinanceResult
 
 LOGGER = logging.getLogger(__name__)
 
@@ -79,13 +76,20 @@ class PackContext:
         """Why ``indicator`` can have no value in this area set ("" when it can): its source is
         only by a geography the set has no lookup for (footprint or trust data, CCG packs)."""
         entry = self.catalog.indicators.get(indicator)
-        if entry is None or entry.source is None:
+        if entry is None or entry.source is None or indicator in self._with_rows():
             return ""
         geography = entry.geography
         if geography in (self.area_set.area_type, "england", *self.area_set.part_types):
             return ""
         return (f"not available for {self.label_plural}: the source is by "
                 f"{GEOGRAPHY_WORDS.get(geography, geography)} only")
+
+    def _with_rows(self) -> set[str]:
+        """The indicators with store rows for this area (rows published at its own level)."""
+        if "_indicators_with_rows" not in self.__dict__:
+            own = self.store.loc[self.store["area_code"] == self.area_code, "indicator"]
+            self.__dict__["_indicators_with_rows"] = set(own)
+        return self.__dict__["_indicators_with_rows"]
 
     def section(self, key: str) -> SectionSpec:
         """The pack definition's settings for a section (no settings when the pack has none)."""
@@ -193,78 +197,6 @@ def summary_facts(pack: PackContext) -> Markup:
             parts.append(heading(f"{title} ({len(names)})", level=3))
             parts.append(paragraph("; ".join(names)))
     return Markup("".join(parts))
-
-
-# ---------------------------------------------------------------- tiles
-
-
-def comparison_tile(
-    title: str, store: pd.DataFrame, area_code: str, indicators: Iterable[str]
-) -> GapTile:
-    """A tile counting the area's indicators significantly worse / better than England."""
-    indicators = list(indicators)
-    latest = narrative.area_rows(store, area_code)
-    latest = latest[latest["indicator"].isin(indicators) & latest["value"].notna()]
-    worse = int((latest["comparison"] == "Worse").sum())
-    better = int((latest["comparison"] == "Better").sum())
-    if latest.empty:
-        return GapTile(title, narrative.NOT_SUPPLIED, f"0 of {len(indicators)} indicators supplied")
-    status = "worse" if worse > better else "better" if better > worse else "neutral"
-    return GapTile(
-        title=title,
-        headline=f"{worse} worse, {better} better",
-        detail=(
-            f"of {len(latest)} indicators with data, compared with England "
-            f"({len(indicators) - len(latest)} not supplied)"
-        ),
-        status=status,
-    )
-
-
-def standards_missed(pack: PackContext) -> str:
-    """'; 4 of 7 standards missed (latest 12 months or year)' for the care tile ('' if none)."""
-    from stp_analytics.metrics.care_headline import care_headlines
-    from stp_analytics.metrics.specs import indicator_specs
-
-    specs = indicator_specs(pack.catalog)
-    directed = specs["target"].notna() & specs["polarity"].isin(["high_is_good", "low_is_good"])
-    wanted = [i for i in pack.indicators("care") if i in set(specs.loc[directed, "indicator"])]
-    headlines = care_headlines(pack.store, specs, pack.area_code, wanted)
-    if headlines.empty:
-        return ""
-    missed = int((headlines["target_gap"] > 0).sum())
-    return f"; {missed} of {len(headlines)} standards missed (latest 12 months or year)"
-
-
-def three_gap_tiles(
-    pack: PackContext, finance_result: FinanceResult | None = None
-) -> list[GapTile]:
-    """The three tiles: health and care count comparisons with England; finance shows the
-    model's do-nothing gap in the final year when the finance model ran (``finance_result`` not
-    None), else its indicators."""
-    from stp_analytics.content import district_summary
-
-    health = comparison_tile("Health and wellbeing gap", pack.store, pack.area_code,
-                             pack.indicators("health"))
-    tiles = [
-        district_summary.health_tile(pack, health, district_summary.district_records(pack)),
-        comparison_tile("Care and quality gap", pack.store, pack.area_code,
-                        pack.indicators("care")),
-    ]
-    tiles[1] = dataclasses.replace(tiles[1], detail=tiles[1].detail + standards_missed(pack))
-    gap = finance_result.do_nothing_gap_gbp_m if finance_result is not None else None
-    if gap is not None and not narrative.is_missing(gap):
-        per_head = finance_result.do_nothing_gap_per_head
-        word = "gap" if gap >= 0 else "surplus"
-        year = str(finance_result.projection["year"].iloc[-1])
-        tiles.append(GapTile(
-            "Finance and efficiency gap", f"£{abs(gap):,.0f}m {word} in {year}",
-            f"£{abs(per_head):,.0f} per head if nothing changed (a model, not a forecast)",
-            "worse" if gap > 0 else "better"))
-    else:
-        tiles.append(comparison_tile("Finance and efficiency gap", pack.store, pack.area_code,
-                                     pack.indicators("finance")))
-    return tiles
 
 
 # ---------------------------------------------------------------- section content

@@ -26,7 +26,14 @@ import pandas as pd
 from markupsafe import Markup
 
 from stp_analytics.content import annex as _annex
-from stp_analytics.content import display, finance_by_trust, finance_display, narrative, pack_charts
+from stp_analytics.content import (
+    display,
+    finance_by_trust,
+    finance_display,
+    narrative,
+    pack_charts,
+    tiles,
+)
 from stp_analytics.content import pack_content as content
 from stp_analytics.content.key_message_rules import ranked_messages
 from stp_analytics.content.pack_content import PackContext
@@ -179,10 +186,10 @@ def area_facts(pack: PackContext) -> Section:
 
 def three_gaps(pack: PackContext, finance_result: Any = None) -> Section:
     """The three gaps at a glance: a tile per gap (data: ``tiles``)."""
-    tiles = content.three_gap_tiles(pack, finance_result)
+    gap_tiles = tiles.three_gap_tiles(pack, finance_result)
     return Section("Three gaps at a glance",
-                   [display.heading("Three gaps at a glance"), display.gap_tiles(tiles)],
-                   {"tiles": pd.DataFrame([dataclasses.asdict(tile) for tile in tiles])})
+                   [display.heading("Three gaps at a glance"), display.gap_tiles(gap_tiles)],
+                   {"tiles": pd.DataFrame([dataclasses.asdict(tile) for tile in gap_tiles])})
 
 
 def key_messages(pack: PackContext, n: int = 5) -> Section:
