@@ -29,6 +29,7 @@ class Reconciliation:
     areas_sum: float
     england: float
     explanation: str
+    area_type: str = ""  # named when a source has areas of more than one type (e.g. stp, icb)
 
     @property
     def difference(self) -> float:
@@ -38,7 +39,8 @@ class Reconciliation:
     def format(self) -> str:
         """'indicator 2019-03: 44 areas sum to 1,234 against England 1,300 (66 or 5.1%: why)'."""
         share = self.difference / self.england * 100 if self.england else float("nan")
-        return (f"{self.indicator} {self.period}: {self.areas:,} areas sum to "
+        kind = f" ({self.area_type})" if self.area_type else ""
+        return (f"{self.indicator} {self.period}: {self.areas:,} areas{kind} sum to "
                 f"{self.areas_sum:,.0f} against England {self.england:,.0f} (difference "
                 f"{self.difference:,.0f}, {share:.1f}%: {self.explanation})")
 
@@ -53,19 +55,27 @@ def reconcile(observations: pd.DataFrame, indicators: dict, explanation: str = "
             continue
         england = rows[rows["area_type"].eq(ENGLAND_TYPE) & rows["numerator"].notna()]
         parts = rows[rows["area_type"].ne(ENGLAND_TYPE) & rows["sex"].eq("Persons")]
-        if england.empty or parts.empty:
-            continue
-        periods = sorted(set(england["period"]) & set(parts["period"]))
-        if not periods:
-            continue
-        latest = periods[-1]
-        in_period = parts[parts["period"].eq(latest)]
-        total = england.loc[england["period"].eq(latest) & england["sex"].eq("Persons"),
-                            "numerator"]
-        if total.empty:
-            continue
-        results.append(Reconciliation(
-            indicator=str(indicator_id), period=str(latest), areas=len(in_period),
-            areas_sum=float(in_period["numerator"].sum()), england=float(total.iloc[0]),
-            explanation=explanation or UNEXPLAINED))
+        kinds = sorted(set(parts["area_type"]))
+        for kind in kinds:  # each type of area on its own (2017 footprints, 2022 ICBs)
+            result = _reconcile_one(str(indicator_id), england, parts[parts["area_type"] == kind],
+                                    explanation or UNEXPLAINED, kind if len(kinds) > 1 else "")
+            if result is not None:
+                results.append(result)
     return results
+
+
+def _reconcile_one(indicator: str, england: pd.DataFrame, parts: pd.DataFrame, explanation: str,
+                   area_type: str) -> Reconciliation | None:
+    """The latest period both have: the parts' numerators summed against England's."""
+    periods = sorted(set(england["period"]) & set(parts["period"]))
+    if england.empty or not periods:
+        return None
+    latest = periods[-1]
+    in_period = parts[parts["period"].eq(latest)]
+    total = england.loc[england["period"].eq(latest) & england["sex"].eq("Persons"), "numerator"]
+    if total.empty:
+        return None
+    return Reconciliation(indicator=indicator, period=str(latest), areas=len(in_period),
+                          areas_sum=float(in_period["numerator"].sum()),
+                          england=float(total.iloc[0]), explanation=explanation,
+                          area_type=area_type)
