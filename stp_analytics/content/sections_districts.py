@@ -49,7 +49,15 @@ def _verdicts(pack: PackContext, indicator: str) -> pd.DataFrame:
 
 def comparison_rows(pack: PackContext) -> list[dict[str, Any]]:
     """One record per approximate health indicator (latest row of each sex): the footprint's
-    value, the district verdict counts and any published same-area value."""
+    value, the district verdict counts and any published same-area value. Worked out once per
+    pack (the spine, the health tile and the district table all read them)."""
+    cache = pack.__dict__.setdefault("_district_comparisons", [])
+    if not cache:
+        cache.append(_comparison_rows(pack))
+    return [dict(record) for record in cache[0]]
+
+
+def _comparison_rows(pack: PackContext) -> list[dict[str, Any]]:
     from stp_analytics.data.geography import lad_code_changes
 
     rows = area_rows(pack.store, pack.area_code, all_sexes=True)
