@@ -24,7 +24,16 @@ TABLE_COLUMNS = (("indicator", "Indicator"), ("baseline", "Baseline"),
 def gap_trajectories(pack: PackContext, gap: str
                      ) -> list[tuple[_trajectory.Trajectory, pd.DataFrame]]:
     """(trajectory, yearly points) of every indicator of ``gap`` with a standard, a direction
-    and data for the area, in catalogue order."""
+    and data for the area, in catalogue order; worked out once per pack and gap (the summary,
+    the openers, the charts and the annex table all read them)."""
+    cache = pack.__dict__.setdefault("_trajectories", {})
+    if gap not in cache:
+        cache[gap] = _gap_trajectories(pack, gap)
+    return list(cache[gap])
+
+
+def _gap_trajectories(pack: PackContext, gap: str
+                      ) -> list[tuple[_trajectory.Trajectory, pd.DataFrame]]:
     found = []
     for indicator in pack.indicators(gap):
         entry = pack.catalog.indicators[indicator]
