@@ -188,9 +188,12 @@ def message_suffix(pack: PackContext, message: narrative.KeyMessage) -> str:
 
 
 def summary_messages(pack: PackContext, n: int = 5) -> list[narrative.KeyMessage]:
-    """Up to ``n`` key messages (the narrative rules), each with :func:`message_suffix`."""
-    messages = narrative.key_messages(pack.store, pack.area_code, pack.catalog, n=n,
-                                      area_name=pack.area_name, label_plural=pack.label_plural)
+    """Up to ``n`` key messages (ranks among the worst and published verdicts first, then the
+    narrative rules: :func:`key_message_rules.ranked_messages`), each with
+    :func:`message_suffix`."""
+    from stp_analytics.content.key_message_rules import ranked_messages
+
+    messages = ranked_messages(pack, n)
     out = []
     for message in messages:
         suffix = message_suffix(pack, message)
