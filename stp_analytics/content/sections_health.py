@@ -213,7 +213,7 @@ def detection_caveat(england: pd.Series | None) -> str:
                  f"{format_number(england['england_published'], 0)} published for 2017)")
     return (f"PHE modelled each CCG separately, so the CCG estimates do not sum to its England "
             f"figure{published}: England here is the sum of the CCGs, as the source intends. "
-            "The estimates are for 2016 CCGs, mapped to the 2017 footprints by population share "
+            "The estimates are for 2016 CCGs, mapped to this pack's areas by population share "
             "(each CCG's share of LSOAs, which hold similar populations). The model counts "
             "people aged 16+, the registers 17+; the estimates carry no published interval, "
             "so the gap is approximate and has no confidence interval. Buckinghamshire's "
