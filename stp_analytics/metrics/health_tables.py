@@ -141,21 +141,22 @@ def load_or_build_health_tables(
     if target in _FAILED:  # failed in this process (or the warm-up a kernel forked from)
         raise _FAILED[target]
     files = {name: target / f"{name}.parquet" for name in TABLES}
-    folder.mkdir(parents=True, exist_ok=True)
-    with FileLock(f"{target}.lock"):  # two build workers: one computes, the other waits
-        if not all(path.is_file() for path in files.values()):
-            if not build:
-                raise DataValidationError("health tables not computed for this store yet",
-                                          file=str(target))
-            try:
-                tables = build_health_tables(catalog, area_set)
-            except (StpPacksError, LookupError, ValueError) as error:
-                _FAILED[target] = error
-                raise
-            target.mkdir(parents=True, exist_ok=True)
-            for name, path in files.items():
-                with atomic_path(path) as temp:
-                    tables[name].to_parquet(temp, index=False)
-        tables = {name: pd.read_parquet(path) for name, path in files.items()}
+    if not all(path.is_file() for path in files.values()):  # cached: read without a lock file
+        if not build:
+            raise DataValidationError("health tables not computed for this store yet",
+                                      file=str(target))
+        folder.mkdir(parents=True, exist_ok=True)
+        with FileLock(f"{target}.lock"):  # two build workers: one computes, the other waits
+            if not all(path.is_file() for path in files.values()):
+                try:
+                    tables = build_health_tables(catalog, area_set)
+                except (StpPacksError, LookupError, ValueError) as error:
+                    _FAILED[target] = error
+                    raise
+                target.mkdir(parents=True, exist_ok=True)
+                for name, path in files.items():
+                    with atomic_path(path) as temp:
+                        tables[name].to_parquet(temp, index=False)
+    tables = {name: pd.read_parquet(path) for name, path in files.items()}
     _MEMORY[target] = tables
     return tables
