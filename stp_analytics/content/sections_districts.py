@@ -104,7 +104,9 @@ def _sii_rows(pack: PackContext) -> list[dict[str, str]]:
     verdicts = _verdicts(pack, indicator).dropna(subset=["value"])
     geography = pack.catalog.indicators[indicator].geography
     districts = dc.area_districts(pack.area_set.part_lookup(geography), pack.area_code)
-    mine = verdicts[verdicts["area_code"].isin(districts)]
+    in_store = set(pack.store.loc[pack.store["indicator"] == indicator, "period"])
+    mine = verdicts[verdicts["area_code"].isin(districts)  # periods the pack may use (as_at)
+                    & verdicts["period"].isin(in_store)]
     if mine.empty:
         return []
     latest = mine[mine["period"] == max(mine["period"])]

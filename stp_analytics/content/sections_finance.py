@@ -13,7 +13,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from stp_analytics import charts
-from stp_analytics.content import display
+from stp_analytics.content import display, vintage
 from stp_analytics.content.display import NOT_AVAILABLE, not_supplied, try_chart
 from stp_analytics.content.pack_content import PackContext
 from stp_analytics.content.sections import Section
@@ -151,6 +151,9 @@ EFFICIENCY_NOTE = (
 def efficiency_context(pack: PackContext) -> Section:
     """The area's acute trusts' MFF-adjusted cost per patient against all acute trusts, 2019/20
     (data: ``trust_costs``); "data not supplied" when none of its trusts is in the file."""
+    if vintage.after_vintage(pack.as_at, "2020-03-31"):
+        return Section("Efficiency context", [display.paragraph(vintage.not_yet(
+            pack.as_at, "the trust peer-finder figures of 2019/20"))])
     title = EFFICIENCY_TITLE
     try:
         rows = efficiency.area_trust_costs(pack.area_code, pack.area_set.name)

@@ -18,7 +18,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from stp_analytics.charts import inequality as inequality_chart
-from stp_analytics.content import display
+from stp_analytics.content import display, vintage
 from stp_analytics.content.narrative import format_number
 from stp_analytics.content.pack_content import PackContext, indicator_name
 from stp_analytics.content.sections import Section
@@ -46,6 +46,12 @@ DETECTION_COLUMNS = (("area", "Area"), ("estimated", "Estimated with diabetes (1
                      ("recorded", "On practice registers (17+)"),
                      ("undiagnosed", "Estimated undiagnosed"),
                      ("detection_rate", "Detection rate"))
+
+
+def _not_yet(pack: PackContext, key: str, what: str) -> Section:
+    """A section left out of a pack built as at an earlier month (``as_at``)."""
+    title = key.replace("_", " ").capitalize()
+    return Section(title, [display.paragraph(vintage.not_yet(pack.as_at, what))])
 
 
 def pack_health_tables(pack: PackContext) -> dict[str, pd.DataFrame]:
@@ -162,6 +168,8 @@ def _indicator_pieces(pack: PackContext, tables: dict[str, pd.DataFrame], indica
 def inequality(pack: PackContext) -> Section:
     """Each practice-level indicator by deprivation quintile with its SII and RII (data:
     ``quantiles``, ``sii`` for this area and England)."""
+    if vintage.after_vintage(pack.as_at, "2018-03-31"):
+        return _not_yet(pack, "inequality", "the QOF 2017/18 and cervical screening 2017 data")
     title = f"Inequality inside the {pack.label}"
     tables = health_tables_or_none(pack)
     pieces = [display.heading(title)]
@@ -224,6 +232,8 @@ def detection_caveat(england: pd.Series | None) -> str:
 def detection_gap(pack: PackContext) -> Section:
     """Estimated undiagnosed diabetes as a count and a detection rate, with England's (data:
     ``detection`` for this area and England)."""
+    if vintage.after_vintage(pack.as_at, "2018-03-31"):
+        return _not_yet(pack, "detection_gap", "the modelled prevalence and QOF 2017/18 registers")
     title = "Undiagnosed diabetes"
     tables = health_tables_or_none(pack)
     pieces = [display.heading(title)]
@@ -268,6 +278,8 @@ def natural_unit_gaps(pack: PackContext) -> pd.DataFrame:
 def natural_units_section(pack: PackContext) -> Section:
     """The health gap in people or events: each rate's difference from England and from the
     best similar areas (data: ``gaps``)."""
+    if vintage.after_vintage(pack.as_at, "2018-06-30"):
+        return _not_yet(pack, "natural_units_section", "the mid-2018 population estimates it uses")
     title = "The gap in people and events"
     try:
         gaps = natural_unit_gaps(pack)
@@ -332,6 +344,8 @@ def smoking_table(pack: PackContext) -> pd.DataFrame:
 
 def smoking_2019(pack: PackContext) -> Section:
     """Adult smoking 2019 with a CI and a comparison with England (data: ``smoking``)."""
+    if vintage.after_vintage(pack.as_at, "2019-12-31"):
+        return _not_yet(pack, "smoking_2019", "the Annual Population Survey 2019 results")
     title = "Adult smoking 2019, from counts"
     try:
         table = smoking_table(pack)
@@ -368,6 +382,8 @@ def age_profile_data(pack: PackContext) -> tuple[pd.DataFrame, str]:
 
 def age_profile(pack: PackContext) -> Section:
     """The footprint's population by age against England's (data: ``age_profile``)."""
+    if vintage.after_vintage(pack.as_at, "2018-06-30"):
+        return _not_yet(pack, "age_profile", "the mid-2018 population estimates")
     from stp_analytics.charts.age_profile import plot_age_profile
 
     title = "Population by age"

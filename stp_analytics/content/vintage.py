@@ -38,3 +38,16 @@ def vintage_line(as_at: str, ranges: Mapping[str, str]) -> str:
     when = describe(as_at)
     head = when if parse_as_at(as_at) is None else f"as at {when}"
     return f"{head[:1].upper()}{head[1:]}" + (f" ({gaps})" if gaps else "")
+
+
+def after_vintage(as_at: str, data_end: str) -> bool:
+    """True when a pack built as at ``as_at`` must leave out data whose period ends on
+    ``data_end`` ("YYYY-MM-DD"): the sections that read national tables or files directly
+    (not the store rows, which the pack context filters) ask this first."""
+    first_after = parse_as_at(as_at)
+    return first_after is not None and pd.Timestamp(data_end) >= first_after
+
+
+def not_yet(as_at: str, what: str) -> str:
+    """The sentence a section shows instead of data published after the vintage."""
+    return f"Not in a pack as at {describe(as_at)}: {what} end later than that."
