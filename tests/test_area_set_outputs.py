@@ -108,7 +108,8 @@ def test_real_icb_pack_says_icb_and_shares_no_file_with_the_stp_of_the_same_code
         assert "About this ICB" in page and re.search(r"of 42 ICBs", page)
         # the ICB is never called a footprint or an STP; the 2017 model is named as such
         said = re.sub(r"44 STP footprints of 2017|footprint model|parameter footprint|"
-                      r"2017 footprints \(STP rows\)|the source is by STP footprint only", "",
+                      r"2017 footprints \(STP rows\)|the source is by STP footprint only|"
+                      r"rows with no STP recorded \(UNKNOWN\) and footprint counts", "",
                       page)  # the last: a notice naming a source's own geography
         assert not re.search(r"\bSTPs?\b|\b[Ff]ootprints?\b", said), re.findall(
             r".{60}(?:\bSTPs?\b|\b[Ff]ootprints?\b).{60}", said)[:5]

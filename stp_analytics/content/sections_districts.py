@@ -27,7 +27,7 @@ from stp_analytics.metrics import district_comparisons as dc
 LOGGER = logging.getLogger(__name__)
 NOT_ADDITIVE = dc.NOT_ADDITIVE
 COLUMNS = (("indicator", "Indicator"), ("period", "Period"),
-           ("value", "Footprint value (approximate, no CI)"),
+           ("value", "Value (approximate, no CI)"),
            ("districts", "Districts compared with England (their own tests)"),
            ("published", "Published for the same area"))
 SII_COLUMNS = (("district", "District"), ("sex", "Sex"), ("period", "Period"),

@@ -153,7 +153,7 @@ def efficiency_context(pack: PackContext) -> Section:
     (data: ``trust_costs``); "data not supplied" when none of its trusts is in the file."""
     if vintage.after_vintage(pack.as_at, "2020-03-31"):
         return Section("Efficiency context", [display.paragraph(vintage.not_yet(
-            pack.as_at, "the trust peer-finder figures of 2019/20"))])
+            pack.as_at, "the trust peer-finder figures it uses"))])
     title = EFFICIENCY_TITLE
     try:
         rows = efficiency.area_trust_costs(pack.area_code, pack.area_set.name)

@@ -169,7 +169,7 @@ def inequality(pack: PackContext) -> Section:
     """Each practice-level indicator by deprivation quintile with its SII and RII (data:
     ``quantiles``, ``sii`` for this area and England)."""
     if vintage.after_vintage(pack.as_at, "2018-03-31"):
-        return _not_yet(pack, "inequality", "the QOF 2017/18 and cervical screening 2017 data")
+        return _not_yet(pack, "inequality", "the QOF and cervical screening data it uses")
     title = f"Inequality inside the {pack.label}"
     tables = health_tables_or_none(pack)
     pieces = [display.heading(title)]
@@ -233,7 +233,7 @@ def detection_gap(pack: PackContext) -> Section:
     """Estimated undiagnosed diabetes as a count and a detection rate, with England's (data:
     ``detection`` for this area and England)."""
     if vintage.after_vintage(pack.as_at, "2018-03-31"):
-        return _not_yet(pack, "detection_gap", "the modelled prevalence and QOF 2017/18 registers")
+        return _not_yet(pack, "detection_gap", "the modelled prevalence and the registers it uses")
     title = "Undiagnosed diabetes"
     tables = health_tables_or_none(pack)
     pieces = [display.heading(title)]
@@ -279,7 +279,7 @@ def natural_units_section(pack: PackContext) -> Section:
     """The health gap in people or events: each rate's difference from England and from the
     best similar areas (data: ``gaps``)."""
     if vintage.after_vintage(pack.as_at, "2018-06-30"):
-        return _not_yet(pack, "natural_units_section", "the mid-2018 population estimates it uses")
+        return _not_yet(pack, "natural_units_section", "the population estimates it uses")
     title = "The gap in people and events"
     try:
         gaps = natural_unit_gaps(pack)
@@ -345,7 +345,7 @@ def smoking_table(pack: PackContext) -> pd.DataFrame:
 def smoking_2019(pack: PackContext) -> Section:
     """Adult smoking 2019 with a CI and a comparison with England (data: ``smoking``)."""
     if vintage.after_vintage(pack.as_at, "2019-12-31"):
-        return _not_yet(pack, "smoking_2019", "the Annual Population Survey 2019 results")
+        return _not_yet(pack, "smoking_2019", "the Annual Population Survey results it uses")
     title = "Adult smoking 2019, from counts"
     try:
         table = smoking_table(pack)
@@ -383,7 +383,7 @@ def age_profile_data(pack: PackContext) -> tuple[pd.DataFrame, str]:
 def age_profile(pack: PackContext) -> Section:
     """The footprint's population by age against England's (data: ``age_profile``)."""
     if vintage.after_vintage(pack.as_at, "2018-06-30"):
-        return _not_yet(pack, "age_profile", "the mid-2018 population estimates")
+        return _not_yet(pack, "age_profile", "the population estimates it uses")
     from stp_analytics.charts.age_profile import plot_age_profile
 
     title = "Population by age"
