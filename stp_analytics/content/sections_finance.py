@@ -20,7 +20,7 @@ from stp_analytics.content.sections import Section
 from stp_analytics.finance import FinanceResult, efficiency
 from stp_analytics.finance import context as finance_context
 
-POSITION_TITLE = "The footprint in the national picture (MODEL)"
+POSITION_TITLE = "The {label} in the national picture (MODEL)"
 OUTTURN_TITLE = "Model against what was reported"
 POSITION_HEADERS = {"measure": "Measure (2020/21 unless stated)", "area_value": "This area",
                     "all_areas": "All areas", "share_or_position": "Share or position"}
@@ -56,16 +56,17 @@ def national_position(pack: PackContext, finance_result: FinanceResult | None) -
     """The footprint's share of the national do-nothing gap and its gap per head among the
     areas: a sentence, a table and a bar chart (data: ``national_position``, ``per_head``)."""
     if finance_result is None:
-        return _unavailable(POSITION_TITLE)
+        return _unavailable(POSITION_TITLE.format(label=pack.label))
     table = finance_context.national_position(finance_result)
     per_head = finance_context.per_head_distribution(finance_result)
     shown = table.rename(columns=POSITION_HEADERS)
-    return Section(POSITION_TITLE, [
-        display.heading(POSITION_TITLE),
+    title = POSITION_TITLE.format(label=pack.label)
+    return Section(title, [
+        display.heading(title),
         display.paragraph(finance_context.position_sentence(finance_result)),
         display.frame_table(shown, caption="The area beside the sum and range of all areas "
                                            "(MODEL, same assumptions)"),
-        _draw(POSITION_TITLE, "prepare_per_head_data", "plot_per_head_range", per_head),
+        _draw(title, "prepare_per_head_data", "plot_per_head_range", per_head),
     ], {"national_position": table, "per_head": per_head})
 
 
