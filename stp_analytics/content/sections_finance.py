@@ -56,11 +56,11 @@ def national_position(pack: PackContext, finance_result: FinanceResult | None) -
     """The footprint's share of the national do-nothing gap and its gap per head among the
     areas: a sentence, a table and a bar chart (data: ``national_position``, ``per_head``)."""
     if finance_result is None:
-        return _unavailable(POSITION_TITLE.format(label=pack.label))
+        return _unavailable(POSITION_TITLE.format(label=getattr(pack, "label", "footprint")))
     table = finance_context.national_position(finance_result)
     per_head = finance_context.per_head_distribution(finance_result)
     shown = table.rename(columns=POSITION_HEADERS)
-    title = POSITION_TITLE.format(label=pack.label)
+    title = POSITION_TITLE.format(label=getattr(pack, "label", "footprint"))
     return Section(title, [
         display.heading(title),
         display.paragraph(finance_context.position_sentence(finance_result)),
