@@ -36,10 +36,7 @@ INDICATOR_CHARTS: dict[str, tuple[str, str]] = {
 def _once(pack: PackContext, key: tuple[str, ...], compute: Any) -> Any:
     """``compute()`` once per pack and key: a chart's data are prepared for the chart and read
     again for the pack's numbers (``pack-data.csv``); the store does not change in between."""
-    cache = pack.__dict__.setdefault("_chart_data", {})
-    if key not in cache:
-        cache[key] = compute()
-    return cache[key]
+    return pack.memo(("chart_data", *key), compute)
 
 
 def chart_data(pack: PackContext, kind: str, indicator: str) -> Any:

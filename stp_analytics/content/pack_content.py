@@ -11,7 +11,7 @@ give
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -84,12 +84,18 @@ class PackContext:
         return (f"not available for {self.label_plural}: the source is by "
                 f"{GEOGRAPHY_WORDS.get(geography, geography)} only")
 
+    def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """``compute()`` once per pack and ``key``: what several sections read from the same
+        store (which does not change once the pack is open) is worked out once."""
+        cache = self.__dict__.setdefault("_memo", {})
+        if key not in cache:
+            cache[key] = compute()
+        return cache[key]
+
     def _with_rows(self) -> set[str]:
         """The indicators with store rows for this area (rows published at its own level)."""
-        if "_indicators_with_rows" not in self.__dict__:
-            own = self.store.loc[self.store["area_code"] == self.area_code, "indicator"]
-            self.__dict__["_indicators_with_rows"] = set(own)
-        return self.__dict__["_indicators_with_rows"]
+        return self.memo("indicators_with_rows", lambda: set(
+            self.store.loc[self.store["area_code"] == self.area_code, "indicator"]))
 
     def section(self, key: str) -> SectionSpec:
         """The pack definition's settings for a section (no settings when the pack has none)."""

@@ -51,10 +51,8 @@ def comparison_rows(pack: PackContext) -> list[dict[str, Any]]:
     """One record per approximate health indicator (latest row of each sex): the footprint's
     value, the district verdict counts and any published same-area value. Worked out once per
     pack (the spine, the health tile and the district table all read them)."""
-    cache = pack.__dict__.setdefault("_district_comparisons", [])
-    if not cache:
-        cache.append(_comparison_rows(pack))
-    return [dict(record) for record in cache[0]]
+    records = pack.memo("district_comparisons", lambda: _comparison_rows(pack))
+    return [dict(record) for record in records]
 
 
 def _comparison_rows(pack: PackContext) -> list[dict[str, Any]]:

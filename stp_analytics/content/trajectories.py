@@ -26,10 +26,7 @@ def gap_trajectories(pack: PackContext, gap: str
     """(trajectory, yearly points) of every indicator of ``gap`` with a standard, a direction
     and data for the area, in catalogue order; worked out once per pack and gap (the summary,
     the openers, the charts and the annex table all read them)."""
-    cache = pack.__dict__.setdefault("_trajectories", {})
-    if gap not in cache:
-        cache[gap] = _gap_trajectories(pack, gap)
-    return list(cache[gap])
+    return list(pack.memo(("trajectories", gap), lambda: _gap_trajectories(pack, gap)))
 
 
 def _gap_trajectories(pack: PackContext, gap: str
