@@ -48,12 +48,17 @@ def test_peers_are_the_acute_trusts_ranked_by_cost_per_patient():
 
 def test_pack_section_and_not_supplied():
     gm = SimpleNamespace(area_code="E54000007", area_name="Greater Manchester",
-                         area_set=SimpleNamespace(name="stp2017"), label_plural="STPs")
+                         area_set=SimpleNamespace(name="stp2017"), label_plural="STPs",
+                         as_at=None)
     html = sections_finance.efficiency_context(gm)._repr_html_()
     assert "2019/20" in html and "<th" in html and "of 134" in html
     ccg = SimpleNamespace(area_code="E38000001", area_name="A CCG",
-                          area_set=SimpleNamespace(name="ccg2017"), label_plural="CCGs")
+                          area_set=SimpleNamespace(name="ccg2017"), label_plural="CCGs",
+                          as_at=None)
     assert "not placed in CCGs" in sections_finance.efficiency_context(ccg)._repr_html_()
+    before = SimpleNamespace(**{**vars(gm), "as_at": "2019-06"})  # before the 2019/20 file
+    html = sections_finance.efficiency_context(before)._repr_html_()
+    assert "Not in a pack as at June 2019" in html and "<th" not in html
 
 
 def _write(tmp_path, rows: str):

@@ -95,11 +95,12 @@ def test_a_kernel_that_dies_before_it_answers_is_reported(tmp_path):
 
 
 @pytest.mark.skipif(os.name != "posix", reason="Unix sockets")
-def test_kernel_sockets_live_in_a_private_folder_that_is_removed(tmp_path, monkeypatch):
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+def test_kernel_sockets_live_in_a_private_folder_that_is_removed(tmp_path, short_tmp_path,
+                                                                 monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(short_tmp_path))
     with kernel_session.socket_folder() as sockets:
         folder = os.path.dirname(sockets)
-        assert folder.startswith(str(tmp_path)) and os.path.isdir(folder)
+        assert folder.startswith(str(short_tmp_path)) and os.path.isdir(folder)
         assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
         manager = _manager(tmp_path, sockets)
         assert (manager.transport, manager.ip) == ("ipc", sockets)
@@ -123,7 +124,8 @@ def test_a_socket_path_too_long_for_unix_falls_back_to_tcp(tmp_path, monkeypatch
 
 
 @pytest.mark.skipif(os.name != "posix", reason="Unix sockets")
-def test_socket_folders_of_processes_that_have_gone_are_removed(tmp_path, monkeypatch):
+def test_socket_folders_of_processes_that_have_gone_are_removed(short_tmp_path, monkeypatch):
+    tmp_path = short_tmp_path  # room for a socket under it
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)

@@ -126,21 +126,20 @@ def test_an_upgraded_renderer_changes_the_library_hash(monkeypatch):
 
 
 @pytest.mark.slow
-def test_three_gaps_pack_builds_for_three_footprints(tmp_path, monkeypatch):
-    """The real pack, end to end: store built once, three footprints, HTML + PDF + index; and
-    the same pack, byte for byte, when its kernel starts the plain way (a new process)."""
+def test_three_gaps_pack_builds_for_three_footprints(real_packs, tmp_path, monkeypatch):
+    """The real pack, end to end (the shared build, ``real_packs``: three footprints, one named,
+    two workers, HTML + PDF + index); and the same pack, byte for byte, when its kernel starts
+    the plain way (a new process)."""
     from pypdf import PdfReader
 
     from stp_analytics.build import render
+    from stp_analytics.metrics import health_tables
 
-    config = runner.BuildConfig(areas=("E54000005", "Greater Manchester", "E54000010"),
-                                out_dir=tmp_path / "out", workers=2, progress=False)
-    result = runner.build(config)
-    assert result.exit_code == 0, runner.summary_lines(result)
-    assert [o.area_code for o in result.outcomes] == ["E54000005", "E54000007", "E54000010"]
-    pack_dir = tmp_path / "out" / "three_gaps"
-    for outcome in result.outcomes:
-        document = (pack_dir / outcome.folder / "pack.html").read_text(encoding="utf-8")
+    pack_dir, manifest = real_packs.pack_dir, real_packs.manifest
+    assert sorted(manifest["packs"]) == ["E54000007", "E54000027", "E54000047"]
+    assert manifest["packs"]["E54000007"]["area_name"] == "Greater Manchester"  # named
+    for code in manifest["packs"]:
+        document = (real_packs.folder(code) / "pack.html").read_text(encoding="utf-8")
         assert render.external_resources(document) == []
         for section in ("Summary", "Health and wellbeing gap", "Care and quality gap",
                         "Finance and efficiency gap", "Annex"):
@@ -148,12 +147,12 @@ def test_three_gaps_pack_builds_for_three_footprints(tmp_path, monkeypatch):
         # issue 20: every pack shows its inequality and detection gap (tables computed once)
         assert "Inequality inside the footprint" in document
         assert "slope index of inequality" in document and "Undiagnosed diabetes" in document
-        reader = PdfReader(pack_dir / outcome.folder / "pack.pdf")
+        reader = PdfReader(real_packs.folder(code) / "pack.pdf")
         last = len(reader.pages)
         assert f"Page {last} of {last}" in reader.pages[-1].extract_text()
     index = (pack_dir / "index.html").read_text(encoding="utf-8")
     # a pool worker drew the heat map while the last pack ran: the same image as drawn here
-    (store,) = (tmp_path / "out" / ".cache").glob("store-*.parquet")
+    store = real_packs.store_path
     heatmap, note = render.gap_heatmaps(store, "stp2017")
     assert heatmap.count("<img") == heatmap.count("<h3>")  # one heat map per gap compared
     for gap in ("Health and wellbeing gap", "Care and quality gap"):
@@ -161,29 +160,30 @@ def test_three_gaps_pack_builds_for_three_footprints(tmp_path, monkeypatch):
     assert ("<h3>Finance and efficiency gap: " in heatmap) != ("finance" in note)
     assert "League heat maps by gap" in index and heatmap in index
     # the finance reconciliation (issue 21): the index and every pack show the same 44-area sum
+    from stp_analytics.data.catalog import load_catalog
     from stp_analytics.finance import default_assumptions
     from stp_analytics.finance.reconcile import national_reconciliation
 
     total = f"{national_reconciliation(default_assumptions()).final()['do_nothing_gbp_m']:,.0f}"
     assert "Finance model: national reconciliation" in index and f"<td>{total}</td>" in index
-    for outcome in result.outcomes:
-        document = (pack_dir / outcome.folder / "pack.html").read_text(encoding="utf-8")
+    for code in manifest["packs"]:
+        document = (real_packs.folder(code) / "pack.html").read_text(encoding="utf-8")
         assert f"{total} (sum of 44)" in document
         assert "Reported results include sustainability funding" in document
     assert "Inequality inside each footprint" in index  # ranked by the diabetes SII
     assert "<td>Greater Manchester</td><td>2.53 (2.41 to 2.65)</td>" in index
-    assert len(list((tmp_path / "out" / ".cache").glob("health-stp2017-*/sii.parquet"))) == 1
-    manifest = runner.read_manifest(pack_dir / runner.MANIFEST_NAME)
+    key = health_tables.health_tables_key(load_catalog(), "stp2017")
+    assert (store.parent / f"health-stp2017-{key}" / "sii.parquet").is_file()  # beside the store
     assert manifest["rendering_stack"] == runner.rendering_stack()  # what drew these packs
     monkeypatch.setenv(kernel_fork.START_MODE_VARIABLE, "exec")
     assert not kernel_fork.fork_possible()
     plain = runner.build(runner.with_overrides(
-        config, areas=("E54000007",), formats=("html",), out_dir=tmp_path / "plain",
-        store_path=store, workers=1))
+        real_packs.config, areas=("E54000007",), formats=("html",), out_dir=tmp_path / "plain",
+        workers=1))
     assert plain.exit_code == 0, runner.summary_lines(plain)
-    folder = result.outcomes[1].folder
-    assert ((tmp_path / "plain" / "three_gaps" / folder / "pack.html").read_bytes()
-            == (pack_dir / folder / "pack.html").read_bytes())
+    folder = real_packs.folder("E54000007")
+    assert ((tmp_path / "plain" / "three_gaps" / folder.name / "pack.html").read_bytes()
+            == (folder / "pack.html").read_bytes())
 
 
 def test_a_call_queued_behind_the_packs_runs_in_a_worker(tmp_path):

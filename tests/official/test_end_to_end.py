@@ -97,9 +97,13 @@ def test_pack_shows_diagnostics_and_cancer_with_the_files_periods(built: str) ->
     assert diagnostics and cancer, care[:2000]
     # England is each file's own total: 18.4% waiting 6+ weeks (DM01), 71.4% in 62 days (CWT)
     assert (diagnostics.group(2), cancer.group(2)) == ("18.4", "71.4"), care[:3000]
-    assert f"{DM01_PUBLICATION} (2025-03)" in care, care[:3000]
-    assert f"{CWT_PUBLICATION} (2024-10 to 2025-03)" in care
-    not_supplied = care.split("Standards with no data supplied", 1)[1]
+    # the detail table names its sources in the caption; each publication and its period are
+    # a row of the Sources table
+    assert "(sources: the Sources table)" in care
+    assert f"{DM01_PUBLICATION} 2025-03" in care, care[:3000]
+    assert f"{CWT_PUBLICATION} 2024-10 to 2025-03" in care
+    not_supplied = care.split("Standards with no data supplied", 1)[1].split(
+        "Finance and efficiency gap", 1)[0]  # to the next chapter
     assert "Diagnostic waits" not in not_supplied and "Cancer 62-day" not in not_supplied
     assert "Referral to treatment within 18 weeks" in not_supplied  # still missing, with pointer
     assert "stp-packs inspect FILE" in not_supplied

@@ -44,9 +44,9 @@ def test_kernel_killed_once_is_retried_then_always_killed_is_reported(tmp_path):
 
 
 @pytest.mark.slow
-def test_worker_process_killed_is_retried_alone_and_nothing_lost(tmp_path, monkeypatch):
-    temporary = tmp_path / "tmp"  # the build's own temporary folder (its kernels' sockets)
-    temporary.mkdir()
+def test_worker_process_killed_is_retried_alone_and_nothing_lost(tmp_path, short_tmp_path,
+                                                                 monkeypatch):
+    temporary = short_tmp_path  # the build's own temporary folder (its kernels' sockets)
     monkeypatch.setattr(tempfile, "tempdir", str(temporary))
     markers = tmp_path / "markers"
     markers.mkdir()

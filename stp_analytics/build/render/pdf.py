@@ -1,7 +1,8 @@
 """Static HTML -> A4 PDF with WeasyPrint: print CSS in ``packs/templates/pack.css`` (A4, running
 header, "Page N of M", cover page, a page per section, figures and tables never split), a fetcher
 that refuses everything except the pack's own images, a fixed PDF identifier and a fixed font
-timestamp, so the same HTML gives the same bytes.
+timestamp, so the same HTML gives the same bytes. Tables are printed with column widths computed
+from their text (:mod:`~stp_analytics.build.render.table_widths`), laid out in one pass.
 
 The PDF is tagged for accessibility (:data:`PDF_VARIANT`, PDF/UA-1): WeasyPrint writes a structure
 tree (``/StructTreeRoot``: headings, paragraphs, lists, tables with header cells, figures with
@@ -19,7 +20,7 @@ import os
 import re
 from collections.abc import Iterator
 
-from stp_analytics.build.render import pdf_images
+from stp_analytics.build.render import pdf_images, table_widths
 
 #: a PNG embedded as a ``data:`` URI in an ``<img src="...">`` of a built pack (text that merely
 #: mentions such a URI is left as it is)
@@ -88,6 +89,7 @@ def render_pdf(document: str) -> bytes:
     pdf_images.install()
     identifier = hashlib.sha256(document.encode("utf-8")).hexdigest()[:32].encode("ascii")
     lean, images = _images_by_reference(document)
+    lean = table_widths.fix_table_widths(lean)  # one layout pass per table
     page = weasyprint.HTML(string=lean, base_url=None, url_fetcher=_no_network_fetcher(images))
     with fixed_font_timestamp():
         return page.write_pdf(pdf_identifier=identifier, custom_metadata=False,
