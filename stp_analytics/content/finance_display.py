@@ -240,7 +240,13 @@ def activity_data(
     from stp_analytics.finance import resolve_assumptions
 
     moderation = resolve_assumptions(assumptions).demand_moderation
-    indicators = pack.section("finance").activity or activity_model.ACTIVITY_INDICATORS
-    table = activity_model.area_activity(pack.store, pack.area_code, pack.area_set.name,
-                                         indicators, moderation)
-    return table, moderation, indicators
+    indicators = tuple(pack.section("finance").activity or activity_model.ACTIVITY_INDICATORS)
+
+    def table() -> pd.DataFrame:
+        return activity_model.area_activity(pack.store, pack.area_code, pack.area_set.name,
+                                            indicators, moderation)
+
+    # once per pack: the section shows it and the downloads read it again
+    memo = getattr(pack, "memo", None)
+    shown = memo(("activity", moderation, indicators), table) if memo else table()
+    return shown, moderation, indicators

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from stp_analytics import __version__, paths
 from stp_analytics.build.render.contents import add_contents
+from stp_analytics.build.render.inline_images import hold_notebook_images
 from stp_analytics.build.render.sanitise import sanitize_html
 from stp_analytics.data.files import folder_files, sha256_files
 
@@ -101,6 +102,7 @@ def render_html(nb: nbformat.NotebookNode, context: PageContext) -> str:
             "css": pack_css(root),
         }
     }
-    body, _ = _exporter(root).from_notebook_node(nb, resources=resources)
+    lean, held = hold_notebook_images(nb)  # nbconvert and nh3 skip the charts' base64
+    body, _ = _exporter(root).from_notebook_node(lean, resources=resources)
     body = _ANCHOR_LINK.sub("", body)
-    return add_contents(sanitize_html(body))
+    return held.restore(add_contents(sanitize_html(body)))

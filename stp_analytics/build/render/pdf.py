@@ -21,10 +21,8 @@ import re
 from collections.abc import Iterator
 
 from stp_analytics.build.render import pdf_images, table_widths
+from stp_analytics.build.render.inline_images import PNG_DATA_URI
 
-#: a PNG embedded as a ``data:`` URI in an ``<img src="...">`` of a built pack (text that merely
-#: mentions such a URI is left as it is)
-_PNG_DATA_URI = re.compile(r'(?<=src=")data:image/png;base64,([A-Za-z0-9+/=]+)(?=")')
 _IMAGE_SCHEME = "stp-image"
 
 
@@ -51,7 +49,7 @@ def _images_by_reference(document: str) -> tuple[str, dict[str, bytes]]:
         images[key] = base64.b64decode(match.group(1))
         return key
 
-    return _PNG_DATA_URI.sub(reference, document), images
+    return PNG_DATA_URI.sub(reference, document), images
 
 
 #: the WeasyPrint PDF variant: PDF/UA-1 turns on ``pdf_tags`` and PDF 1.7 and adds the PDF/UA
