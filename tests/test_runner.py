@@ -191,3 +191,25 @@ def test_a_call_queued_behind_the_packs_runs_in_a_worker(tmp_path):
     assert runner._run_tasks([], config, 2, print, after=(os.getpid, ())) != os.getpid()
     # a call that fails gives None: the caller then does that work itself
     assert runner._run_tasks([], config, 2, print, after=(int, ("not a number",))) is None
+
+
+def test_a_pack_with_its_annex_and_numbers_beside_it_is_current_when_intact(tmp_path):
+    """The three gaps pack writes annex.pdf and pack-data.csv beside the formats asked for: an
+    intact pack of the same inputs is current (skipped by a rebuild); a stray file is not."""
+    from types import SimpleNamespace
+
+    from stp_analytics.build import manifest as manifest_module
+    from stp_analytics.data.files import sha256_file
+
+    names = ("pack.ipynb", "pack.html", "pack.pdf", "annex.pdf", "pack-data.csv")
+    for name in names:
+        (tmp_path / name).write_text(name)
+    entry = {"status": "built", "input_hash": "h",
+             "outputs": {name: sha256_file(tmp_path / name) for name in names}}
+    task = SimpleNamespace(input_hash="h", area_dir=str(tmp_path), formats=("html", "pdf"))
+    assert manifest_module.is_current(entry, task)
+    (tmp_path / "pack-data.csv").write_text("edited")
+    assert not manifest_module.is_current(entry, task)
+    entry["outputs"]["notes.txt"] = "x"  # an output the pack never writes
+    (tmp_path / "pack-data.csv").write_text("pack-data.csv")
+    assert not manifest_module.is_current(entry, task)

@@ -49,7 +49,9 @@ def is_current(entry: dict | None, task: PackTask) -> bool:
     area_dir = Path(task.area_dir)
     outputs = entry.get("outputs") or {}
     wanted = {OUTPUT_NAMES[f] for f in ("ipynb", *task.formats)}
-    if not wanted <= set(outputs) or not set(outputs) <= wanted | {ANNEX_PDF}:
+    # beside them, when the pack has them: the technical annex's PDF and the pack's numbers
+    if not wanted <= set(outputs) or not set(outputs) <= wanted | {ANNEX_PDF,
+                                                                   render.PACK_DATA_NAME}:
         return False
     for name, digest in outputs.items():
         path = area_dir / name
