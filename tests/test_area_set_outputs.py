@@ -69,28 +69,33 @@ def test_stp2017_and_icb2022_packs_in_one_output_folder_never_mix(tmp_path):
 
 
 @pytest.mark.slow
-def test_real_icb_pack_says_icb_and_shares_no_file_with_the_stp_of_the_same_code(tmp_path):
+def test_real_icb_pack_says_icb_and_shares_no_file_with_the_stp_of_the_same_code(tmp_path,
+                                                                                 real_packs):
     """The real three gaps pack, HTML only: Greater Manchester ICB (E54000057) and Cheshire and
-    Merseyside (E54000008, an ICB code and a 2017 STP code) of icb2022, then E54000008 of
-    stp2017 into the same output folder."""
+    Merseyside (E54000008, an ICB code and a 2017 STP code) of icb2022, into an output folder
+    that already holds the stp2017 packs of the shared build (``real_packs``); that two packs
+    of one code in two area sets never share a file is
+    :func:`test_stp2017_and_icb2022_packs_in_one_output_folder_never_mix`."""
     import re
     from html import unescape
 
+    import shutil
+
     out = tmp_path / "out"
-    stores = {name: cache.load_or_build_store(area_set=name) for name in ("icb2022", "stp2017")}
-    areas = {"icb2022": ("E54000057", SHARED_CODE), "stp2017": (SHARED_CODE,)}
-    for name in ("icb2022", "stp2017"):
-        config = runner.BuildConfig(area_set=name, areas=areas[name], formats=("html",),
-                                    out_dir=out, store_path=stores[name], workers=2,
-                                    progress=False)
-        result = runner.build(config)
-        assert result.exit_code == 0, runner.summary_lines(result)
+    shutil.copytree(real_packs.pack_dir, out / "three_gaps")  # the stp2017 packs, built
+    stores = {"icb2022": cache.load_or_build_store(area_set="icb2022"),
+              "stp2017": real_packs.store_path}
+    config = runner.BuildConfig(area_set="icb2022", areas=("E54000057", SHARED_CODE),
+                                formats=("html",), out_dir=out, store_path=stores["icb2022"],
+                                workers=2, progress=False)
+    result = runner.build(config)
+    assert result.exit_code == 0, runner.summary_lines(result)
     icb_dir, stp_dir = out / "three_gaps-icb2022", out / "three_gaps"
     manifests = {name: runner.read_manifest(folder / runner.MANIFEST_NAME)
                  for name, folder in (("icb2022", icb_dir), ("stp2017", stp_dir))}
     assert {m["area_set"] for m in manifests.values()} == {"icb2022", "stp2017"}
     assert sorted(manifests["icb2022"]["packs"]) == ["E54000008", "E54000057"]
-    assert sorted(manifests["stp2017"]["packs"]) == [SHARED_CODE]
+    assert real_packs.manifest["packs"] == manifests["stp2017"]["packs"]  # left as they were
     assert stores["icb2022"].name.startswith("store-icb2022-")
     assert stores["stp2017"].name.startswith("store-stp2017-")
 
@@ -102,7 +107,7 @@ def test_real_icb_pack_says_icb_and_shares_no_file_with_the_stp_of_the_same_code
 
     gm, gm_entry = text(icb_dir, "E54000057", "icb2022")
     cm_icb, _ = text(icb_dir, SHARED_CODE, "icb2022")
-    cm_stp, _ = text(stp_dir, SHARED_CODE, "stp2017")
+    gm_stp, _ = text(stp_dir, "E54000007", "stp2017")
     assert gm_entry["area_name"] == "NHS Greater Manchester Integrated Care Board"
     for page in (gm, cm_icb):
         assert "About this ICB" in page and re.search(r"of 42 ICBs", page)
@@ -117,8 +122,8 @@ def test_real_icb_pack_says_icb_and_shares_no_file_with_the_stp_of_the_same_code
         assert "Finance for ICBs" in page and "Do-nothing gap (£m)" not in page
         assert "2024/25" in page  # IAPT recovery, the latest year, by the ICB's own rows
     assert "Tameside and Glossop CCG (87% of its 2011 LSOAs lie in this ICB)" in gm
-    assert "Integrated Care Board" not in cm_stp and "2024/25" not in cm_stp
-    assert "About this footprint" in cm_stp
+    assert "Integrated Care Board" not in gm_stp and "2024/25" not in gm_stp
+    assert "About this footprint" in gm_stp
     index = (icb_dir / INDEX_NAME).read_text(encoding="utf-8")
     assert 'alt="League heat map of 42 areas' in index  # every ICB, not only those built
     assert "2 packs, one for each ICB of the area set icb2022" in index
