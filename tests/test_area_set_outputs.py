@@ -77,9 +77,8 @@ def test_real_icb_pack_says_icb_and_shares_no_file_with_the_stp_of_the_same_code
     of one code in two area sets never share a file is
     :func:`test_stp2017_and_icb2022_packs_in_one_output_folder_never_mix`."""
     import re
-    from html import unescape
-
     import shutil
+    from html import unescape
 
     out = tmp_path / "out"
     shutil.copytree(real_packs.pack_dir, out / "three_gaps")  # the stp2017 packs, built
