@@ -111,13 +111,26 @@ def test_real_pack_fits_24_pages_with_the_technical_annex_beside_it(greater_manc
 
 
 @pytest.mark.slow
-def test_real_pack_is_tagged(greater_manchester_pdf):
-    """Tagged: structure tree, marked content, language and title."""
-    for pdf in (greater_manchester_pdf, greater_manchester_pdf.with_name("annex.pdf")):
-        reader = PdfReader(pdf)
-        root = reader.trailer["/Root"]
-        assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"].value is True
-        assert root["/Lang"] == "en" and reader.metadata.title.endswith("Greater Manchester")
+def test_real_pack_is_tagged(real_packs):
+    """Tagged, every pack.pdf and annex.pdf of the shared build: structure tree, marked content,
+    language and title."""
+    for code in real_packs.manifest["packs"]:
+        name = real_packs.manifest["packs"][code]["area_name"]
+        for pdf in (real_packs.folder(code) / "pack.pdf", real_packs.folder(code) / "annex.pdf"):
+            reader = PdfReader(pdf)
+            root = reader.trailer["/Root"]
+            assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"].value is True
+            assert root["/Lang"] == "en" and reader.metadata.title.endswith(name)
+
+
+@pytest.mark.slow
+def test_the_default_build_cover_lists_the_data_vintage(real_packs):
+    """Issue 22: the cover of a default (latest data) pack states the vintage of each gap."""
+    for code in real_packs.manifest["packs"]:
+        html = (real_packs.folder(code) / "pack.html").read_text(encoding="utf-8")
+        vintage = re.search(r'<dt>Data vintage</dt><dd class="cover-vintage">([^<]+)</dd>', html)
+        assert vintage and vintage.group(1).startswith("The latest data"), code
+        assert re.search(r"health \d{4}", vintage.group(1)), vintage.group(1)
 
 
 @pytest.mark.slow
