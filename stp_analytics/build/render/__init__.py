@@ -4,8 +4,10 @@ static, the contents list, the A4 PDF (WeasyPrint) and the national index page.
 Modules: ``html`` (notebook -> HTML), ``sanitise`` (nh3 allow-list: no script, nothing external),
 ``contents`` (the contents list from the section headings), ``pdf`` (HTML -> PDF bytes, no
 network, fixed identifier and font timestamp), ``pdf_images`` (PNG charts passed to the PDF as
-they are), ``index`` (the national overview page), ``downloads`` (pack-data.csv and the
-all-areas CSV and workbook).
+they are), ``table_widths`` (print column widths computed from the text, one layout pass),
+``inline_images`` (the charts' base64 held aside while HTML is converted and sanitised),
+``index`` (the national overview page), ``downloads`` (pack-data.csv and the all-areas CSV and
+workbook).
 """
 
 from stp_analytics.build.render.contents import CONTENTS_MARKER, add_contents
