@@ -35,6 +35,7 @@ from stp_analytics.content import (
     tiles,
 )
 from stp_analytics.content import pack_content as content
+from stp_analytics.content import vintage as _vintage
 from stp_analytics.content.key_message_rules import ranked_messages
 from stp_analytics.content.pack_content import PackContext
 from stp_analytics.errors import StpPacksError
@@ -110,6 +111,12 @@ class Section:
                 used.add(sheet)
                 frame.to_excel(writer, sheet_name=sheet, index=False)
         return path
+
+
+def not_in_vintage(pack: PackContext, title: str, what: str) -> Section:
+    """A section left out of a pack built as at an earlier month (``as_at``): one sentence on
+    why (``what`` ends later than the vintage)."""
+    return Section(title, [display.paragraph(_vintage.not_yet(pack.as_at, what))])
 
 
 def _sheet_name(name: str) -> str:

@@ -16,7 +16,7 @@ from stp_analytics import charts
 from stp_analytics.content import display, vintage
 from stp_analytics.content.display import NOT_AVAILABLE, not_supplied, try_chart
 from stp_analytics.content.pack_content import PackContext
-from stp_analytics.content.sections import Section
+from stp_analytics.content.sections import Section, not_in_vintage
 from stp_analytics.finance import FinanceResult, efficiency
 from stp_analytics.finance import context as finance_context
 
@@ -55,12 +55,12 @@ def _draw(title: str, prepare: str, plot: str, data: pd.DataFrame, **options: ob
 def national_position(pack: PackContext, finance_result: FinanceResult | None) -> Section:
     """The footprint's share of the national do-nothing gap and its gap per head among the
     areas: a sentence, a table and a bar chart (data: ``national_position``, ``per_head``)."""
+    title = POSITION_TITLE.format(label=getattr(pack, "label", "footprint"))
     if finance_result is None:
-        return _unavailable(POSITION_TITLE.format(label=getattr(pack, "label", "footprint")))
+        return _unavailable(title)
     table = finance_context.national_position(finance_result)
     per_head = finance_context.per_head_distribution(finance_result)
     shown = table.rename(columns=POSITION_HEADERS)
-    title = POSITION_TITLE.format(label=getattr(pack, "label", "footprint"))
     return Section(title, [
         display.heading(title),
         display.paragraph(finance_context.position_sentence(finance_result)),
@@ -153,8 +153,8 @@ def efficiency_context(pack: PackContext) -> Section:
     """The area's acute trusts' MFF-adjusted cost per patient against all acute trusts, 2019/20
     (data: ``trust_costs``); "data not supplied" when none of its trusts is in the file."""
     if vintage.after_vintage(pack.as_at, "2020-03-31"):
-        return Section("Efficiency context", [display.paragraph(vintage.not_yet(
-            pack.as_at, "the trust peer-finder figures it uses"))])
+        return not_in_vintage(pack, "Efficiency context",
+                              "the trust peer-finder figures it uses")
     title = EFFICIENCY_TITLE
     try:
         rows = efficiency.area_trust_costs(pack.area_code, pack.area_set.name)

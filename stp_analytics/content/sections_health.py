@@ -21,7 +21,7 @@ from stp_analytics.charts import inequality as inequality_chart
 from stp_analytics.content import display, vintage
 from stp_analytics.content.narrative import format_number
 from stp_analytics.content.pack_content import PackContext, indicator_name
-from stp_analytics.content.sections import Section
+from stp_analytics.content.sections import Section, not_in_vintage
 from stp_analytics.errors import StpPacksError
 from stp_analytics.metrics import detection as detection_metrics
 from stp_analytics.metrics import health_tables, natural_units
@@ -46,12 +46,6 @@ DETECTION_COLUMNS = (("area", "Area"), ("estimated", "Estimated with diabetes (1
                      ("recorded", "On practice registers (17+)"),
                      ("undiagnosed", "Estimated undiagnosed"),
                      ("detection_rate", "Detection rate"))
-
-
-def _not_yet(pack: PackContext, key: str, what: str) -> Section:
-    """A section left out of a pack built as at an earlier month (``as_at``)."""
-    title = key.replace("_", " ").capitalize()
-    return Section(title, [display.paragraph(vintage.not_yet(pack.as_at, what))])
 
 
 def pack_health_tables(pack: PackContext) -> dict[str, pd.DataFrame]:
@@ -169,7 +163,7 @@ def inequality(pack: PackContext) -> Section:
     """Each practice-level indicator by deprivation quintile with its SII and RII (data:
     ``quantiles``, ``sii`` for this area and England)."""
     if vintage.after_vintage(pack.as_at, "2018-03-31"):
-        return _not_yet(pack, "inequality", "the QOF and cervical screening data it uses")
+        return not_in_vintage(pack, "Inequality", "the QOF and cervical screening data it uses")
     title = f"Inequality inside the {pack.label}"
     tables = health_tables_or_none(pack)
     pieces = [display.heading(title)]
@@ -233,7 +227,8 @@ def detection_gap(pack: PackContext) -> Section:
     """Estimated undiagnosed diabetes as a count and a detection rate, with England's (data:
     ``detection`` for this area and England)."""
     if vintage.after_vintage(pack.as_at, "2018-03-31"):
-        return _not_yet(pack, "detection_gap", "the modelled prevalence and the registers it uses")
+        return not_in_vintage(pack, "Detection gap",
+                              "the modelled prevalence and the registers it uses")
     title = "Undiagnosed diabetes"
     tables = health_tables_or_none(pack)
     pieces = [display.heading(title)]
@@ -279,7 +274,7 @@ def natural_units_section(pack: PackContext) -> Section:
     """The health gap in people or events: each rate's difference from England and from the
     best similar areas (data: ``gaps``)."""
     if vintage.after_vintage(pack.as_at, "2018-06-30"):
-        return _not_yet(pack, "natural_units_section", "the population estimates it uses")
+        return not_in_vintage(pack, "Natural units section", "the population estimates it uses")
     title = "The gap in people and events"
     try:
         gaps = natural_unit_gaps(pack)
@@ -345,7 +340,7 @@ def smoking_table(pack: PackContext) -> pd.DataFrame:
 def smoking_2019(pack: PackContext) -> Section:
     """Adult smoking 2019 with a CI and a comparison with England (data: ``smoking``)."""
     if vintage.after_vintage(pack.as_at, "2019-12-31"):
-        return _not_yet(pack, "smoking_2019", "the Annual Population Survey results it uses")
+        return not_in_vintage(pack, "Smoking 2019", "the Annual Population Survey results it uses")
     title = "Adult smoking 2019, from counts"
     try:
         table = smoking_table(pack)
@@ -383,7 +378,7 @@ def age_profile_data(pack: PackContext) -> tuple[pd.DataFrame, str]:
 def age_profile(pack: PackContext) -> Section:
     """The footprint's population by age against England's (data: ``age_profile``)."""
     if vintage.after_vintage(pack.as_at, "2018-06-30"):
-        return _not_yet(pack, "age_profile", "the population estimates it uses")
+        return not_in_vintage(pack, "Age profile", "the population estimates it uses")
     from stp_analytics.charts.age_profile import plot_age_profile
 
     title = "Population by age"

@@ -1,17 +1,17 @@
-"""The charts' PNGs held aside while a pack's HTML is converted, sanitised or printed.
+"""The charts' PNGs held aside while a pack's HTML is converted and sanitised.
 
 A pack's charts are PNGs embedded as ``data:`` URIs in ``<img src="...">`` of its HTML outputs:
-megabytes of base64 text that nbconvert's HTML pass, the sanitiser and WeasyPrint's HTML parser
-would otherwise scan character by character. Each is swapped for a short reference first and
-put back (or decoded for the PDF) afterwards. A reference is a fragment (``#stp-image-<key>-N``),
-which the sanitiser keeps as a link inside the document; ``<key>`` is derived from the images
-themselves, so text in the data cannot name one. Only PNG data URIs are held aside, and only in
-an ``src`` attribute; the sanitiser passes the same URIs when they stay in place.
+megabytes of base64 text that nbconvert's HTML pass and the sanitiser would otherwise scan
+character by character. Each is swapped for a short reference first and put back afterwards
+(the PDF renderer decodes them itself: ``pdf._images_by_reference``). A reference is a fragment
+(``#stp-image-<key>-N``), which the sanitiser keeps as a link inside the document; ``<key>`` is
+derived from the images themselves, so text in the data cannot name one. Only PNG data URIs
+are held aside, and only in an ``src`` attribute; the sanitiser passes the same URIs when they
+stay in place.
 """
 
 from __future__ import annotations
 
-import base64
 import copy
 import hashlib
 import re
@@ -49,18 +49,6 @@ class HeldImages:
     def restore(self, document: str) -> str:
         """``document`` with every reference back to its data URI."""
         return self._reference.sub(lambda m: f'src="{self.uris[int(m.group(1))]}"', document)
-
-    def decoded(self, document: str, scheme: str) -> tuple[str, dict[str, bytes]]:
-        """``document`` with every reference as ``<scheme>:N``, and the PNG bytes by that name
-        (for a renderer that fetches images by URL)."""
-        images: dict[str, bytes] = {}
-
-        def named(match: re.Match) -> str:
-            name = f"{scheme}:{match.group(1)}"
-            images[name] = base64.b64decode(self.uris[int(match.group(1))].split(",", 1)[1])
-            return f'src="{name}"'
-
-        return self._reference.sub(named, document), images
 
 
 def _html_outputs(nb: nbformat.NotebookNode) -> Iterable[str]:

@@ -68,7 +68,7 @@ def column_widths(rows: list[list[tuple[str, bool]]],
         for index, (content, header) in enumerate(row):
             low, high = _cell_extent(content, header)
             narrowest[index] = max(narrowest[index], low)
-            widest[index] = max(widest[index], high, low)
+            widest[index] = max(widest[index], high)  # a cell's text holds its longest word
     low_total, high_total = sum(narrowest), sum(widest)
     if high_total <= measure or high_total == low_total:
         widths = widest  # room to spare: shared in proportion to the widest lines
