@@ -6,7 +6,8 @@
 (b) ``stp-packs build --force`` for all footprints (HTML and PDF, the default process pool);
 (c) the floor: the same notebook code run without any kernel -- code cells ``exec``-ed into a
     fresh namespace per footprint, in one process per core (imports paid once per process) --
-    plus rendering HTML and PDF of that footprint's executed notebook;
+    plus rendering that footprint's executed notebook to the same files as the build
+    (:func:`stp_analytics.build.worker.render_files`: pack-data.csv, HTML, pack.pdf, annex.pdf);
 (d) a no-change rebuild (``stp-packs build`` again).
 
 ``--compare-exec`` adds (b2): the same build with every kernel started as a new process
@@ -43,7 +44,7 @@ import nbformat
 
 from stp_analytics import metrics, paths
 from stp_analytics.build import pack_spec as packs
-from stp_analytics.build import plan, render, runner
+from stp_analytics.build import plan, render, runner, worker
 from stp_analytics.data import geography
 
 
@@ -111,7 +112,7 @@ def floor_one(job: tuple[dict, str, render.PageContext]) -> None:
 
     plt.close("all")
     nb = nbformat.read(executed_path, as_version=4)
-    render.render_pdf(render.render_html(nb, context))
+    worker.render_files(nb, context, ("html", "pdf"), nbformat)
 
 
 def code_cells(notebook: Path) -> list[str]:
@@ -128,13 +129,14 @@ def floor_jobs(out: Path, spec, store: Path, codes: list[str], table, area_set: 
     """(parameters, executed notebook of the build, page context) for each footprint."""
     manifest = runner.read_manifest(out / spec.name / runner.MANIFEST_NAME)["packs"]
     periods = plan.data_periods(store)
+    vintages = plan.data_vintages(store, "", None)
     names = dict(zip(table["area_code"], table["area_name"], strict=True))
     regions = dict(zip(table["area_code"], table["region_name"], strict=True))
     jobs = []
     for code in codes:
         context = render.PageContext(title=spec.title, area_code=code, area_name=names[code],
                                      data_period=periods.get(code, "not stated"),
-                                     region_name=regions[code])
+                                     vintage=vintages.get(code, ""), region_name=regions[code])
         executed = out / spec.name / manifest[code]["folder"] / "pack.ipynb"
         jobs.append((notebook_parameters(code, store, area_set, spec.source), str(executed),
                      context))

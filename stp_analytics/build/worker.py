@@ -211,19 +211,28 @@ def _remove_outputs(area_dir: Path) -> None:
             (area_dir / name).unlink()
 
 
-def _render_outputs(nb, task: PackTask, area_dir: Path, nbformat) -> dict[str, str]:
-    """Render every format in memory, then move each file into place; return name -> sha256."""
+def render_files(nb, context: render.PageContext, formats: tuple[str, ...], nbformat
+                 ) -> dict[str, bytes]:
+    """File name -> bytes of everything a pack folder holds, rendered in memory from the
+    executed notebook: the notebook, pack-data.csv, pack.html, pack.pdf and annex.pdf (the
+    benchmark's no-kernel floor renders through this too, so both do the same work)."""
     _strip_volatile_metadata(nb)
     contents: dict[str, bytes] = {OUTPUT_NAMES["ipynb"]: nbformat.writes(nb).encode("utf-8")}
     pack_data = render.pack_data_csv(nb)
     if pack_data is not None:
         contents[render.PACK_DATA_NAME] = pack_data
-    documents = annex_split.documents(nb, task.context, pdf="pdf" in task.formats)
-    if "html" in task.formats:
+    documents = annex_split.documents(nb, context, pdf="pdf" in formats)
+    if "html" in formats:
         contents[OUTPUT_NAMES["html"]] = documents["html"].encode("utf-8")
     for name in (annex_split.PACK_PDF, annex_split.ANNEX_PDF):
         if name in documents:
             contents[name] = render.render_pdf(documents[name])
+    return contents
+
+
+def _render_outputs(nb, task: PackTask, area_dir: Path, nbformat) -> dict[str, str]:
+    """Render every format in memory, then move each file into place; return name -> sha256."""
+    contents = render_files(nb, task.context, task.formats, nbformat)
     for name, data in sorted(contents.items()):
         write_atomic(area_dir / name, data)
     for fmt, name in (*OUTPUT_NAMES.items(), ("pdf", annex_split.ANNEX_PDF)):
