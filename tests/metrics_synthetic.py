@@ -101,6 +101,7 @@ def indicator(ind_id: str, **fields: Any) -> Indicator:
     """A catalogue :class:`Indicator` with sensible defaults (``source=None``: no data)."""
     base = dict(id=ind_id, name=f"{ind_id} name", short_name=ind_id, gap="health", domain="d",
                 unit="%", polarity="low_is_good", target=None, target_label="", target_source="",
+                target_kind="",
                 method="single", confidence=0.95, statistic="proportion", multiplier=100.0,
                 source="src", geography="practice", aggregation="sum_counts", frequency="annual",
                 definition="A synthetic indicator.", notes="")

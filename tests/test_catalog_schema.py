@@ -50,7 +50,10 @@ def test_schema_errors_name_the_line_of_the_key(tmp_path) -> None:
 
 @pytest.mark.parametrize(("change", "message"), [
     ({"target": {"value": "high"}}, "target value 'high' is not a number"),
-    ({"target": {"value": 95, "lable": "x"}}, r"unknown key\(s\) lable; allowed: label, source"),
+    ({"target": {"value": 95, "lable": "x"}},
+     r"unknown key\(s\) lable; allowed: kind, label, source, value"),
+    ({"target": {"value": 85, "kind": "guide"}},
+     "kind 'guide' is not allowed; expected one of: standard, reference"),
     ({"multiplier": "lots"}, "multiplier 'lots' is not a number"),
     ({"name": None}, "missing required key 'name'"),
     ({"select": "all"}, "select: expected a mapping, got str"),
@@ -86,6 +89,10 @@ def test_per_file_options_and_short_target_are_read() -> None:
     assert source.files == ("a.csv", "b.csv") and source.file_options == ({}, {"period": "2018"})
     indicator = catalog.indicators["i"]
     assert (indicator.target, indicator.short_name, indicator.method) == (95.0, "i", "none")
+    assert indicator.target_kind == "standard"
+    reference = small_catalog({"i": {"source": "s", "target": {"value": 85, "kind": "reference"}}},
+                              {"s": {"file": "a.csv"}}).indicators["i"]
+    assert (reference.target, reference.target_kind) == (85.0, "reference")
 
 
 def test_catalogue_modules_import_in_one_direction() -> None:

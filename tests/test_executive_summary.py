@@ -190,3 +190,19 @@ def test_the_opportunity_table_gives_delayed_days_as_bed_days_and_beds() -> None
     html = str(pack_content.opportunity_table(pack))
     assert "2,699 delayed bed-days in one month (about 87 beds on an average day, not people)" \
         in html
+
+
+def test_only_national_standards_count_people_short_not_reference_levels() -> None:
+    """A target of ``kind: reference`` (e.g. 85% bed occupancy) counts no one short of it."""
+    pack = make_pack(make_store([{"indicator": "ae", **GM, "period": "2019-03", "value": 90.0,
+                                  "numerator": 900.0, "denominator": 1000.0}]))
+    entry = dataclasses.replace(pack.catalog.indicators["ae"], polarity="high_is_good")
+    pack.catalog.indicators["ae"] = entry
+    assert entry.target_kind == "standard"
+    (standard,) = executive_summary.care_shortfalls(pack)
+    assert standard.people == pytest.approx(50.0)  # 95% of 1,000 less 900
+    pack.catalog.indicators["ae"] = dataclasses.replace(entry, target_kind="reference")
+    assert executive_summary.care_shortfalls(pack) == []
+    shipped = load_catalog().indicators
+    assert shipped["critical_care_occupancy"].target_kind == "reference"
+    assert shipped["ae_four_hour_all"].target_kind == "standard"

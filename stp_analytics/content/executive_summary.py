@@ -86,14 +86,14 @@ def health_figures(pack: PackContext, population: float | None) -> list[dict[str
 
 
 def care_shortfalls(pack: PackContext) -> list[gap_figures.Shortfall]:
-    """People short of each care standard with counts, in catalogue order: only standards that
-    are a share of people (a mean response time counts no people; a bed occupancy level counts
-    beds, and its 85% is a reference, not a standard)."""
+    """People short of each care standard with counts, in catalogue order: only national
+    standards (``target.kind: standard``; a reference level such as 85% bed occupancy counts
+    no one) that are a share of people (a mean response time counts no people)."""
     found = []
     for indicator in pack.indicators("care"):
         entry = pack.catalog.indicators[indicator]
-        if (entry.target is None or entry.statistic != "proportion"
-                or "bed" in entry.unit.lower()):
+        if (entry.target is None or entry.target_kind != "standard"
+                or entry.statistic != "proportion"):
             continue
         found.append(gap_figures.shortfall(pack.store, pack.area_code, indicator,
                                            float(entry.target), entry.polarity,

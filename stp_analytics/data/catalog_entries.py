@@ -21,6 +21,7 @@ CONFIDENCE_LEVELS = (0.95, 0.998)
 GEOGRAPHIES = ("practice", "lad", "utla", "trust", "ccg", "lsoa", "stp", "england")
 FREQUENCIES = ("annual", "monthly")
 TRANSFORMS = ("none", "log")
+TARGET_KINDS = ("standard", "reference")
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ class Indicator:
     target: float | None
     target_label: str
     target_source: str
+    target_kind: str  # "standard", "reference", or "" without a target
     method: str
     confidence: float
     statistic: str

@@ -28,6 +28,7 @@ from stp_analytics.data.catalog_entries import (
     GEOGRAPHIES,
     POLARITIES,
     STATISTICS,
+    TARGET_KINDS,
     TRANSFORMS,
     Indicator,
     OfficialSource,
@@ -106,6 +107,10 @@ class TargetEntry(_Entry):
     value: float
     label: str = ""
     source: str = ""
+    kind: Literal[TARGET_KINDS] = pydantic.Field(
+        default="standard",
+        description="'standard' (a national standard: people short of it are counted) or "
+                    "'reference' (a level for context that is not a standard)")
 
 
 def _target_mapping(value: Any) -> Any:
@@ -315,6 +320,7 @@ def _indicator(indicator_id: str, entry: IndicatorEntry) -> Indicator:
         target=target.value if target else None,
         target_label=target.label if target else "",
         target_source=target.source if target else "",
+        target_kind=target.kind if target else "",
         method=entry.comparison.method, confidence=float(entry.comparison.confidence),
         statistic=entry.statistic, multiplier=float(entry.multiplier),
         source=entry.source, geography=entry.geography, aggregation=entry.aggregation,
