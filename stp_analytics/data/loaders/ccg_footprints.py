@@ -18,6 +18,7 @@ from stp_analytics.data.loaders.common import file_label, read_csv_checked
 from stp_analytics.errors import DataValidationError
 
 SUCCESSOR_COLUMNS = ("new_code", "new_name", "first_month", "old_code", "old_name")
+CCG16_LOOKUP_FILE = "ONS_LSOA11_CCG16_LAD16_lookup_April2016.csv.gz"
 
 
 def ccg_footprints(successors_path: Path) -> pd.DataFrame:
@@ -27,9 +28,27 @@ def ccg_footprints(successors_path: Path) -> pd.DataFrame:
     ccg17 = ccg_lookup()
     whole = pd.DataFrame({"org_code": ccg17["ccg_ods_code"], "area_code": ccg17["stp_code"],
                           "share": 1.0})
+    successors = read_successors(successors_path)
+    successors["area_code"] = successors["old_code"].map(
+        ccg17.set_index("ccg_ods_code")["stp_code"])
+    merged = successors.drop_duplicates("new_code").rename(columns={"new_code": "org_code"})
+    ccg17_era = pd.concat([whole, merged.loc[:, ["org_code", "area_code"]].assign(share=1.0)],
+                          ignore_index=True).assign(era="ccg17")
+    return pd.concat([ccg16_shares().assign(era="ccg16"), ccg17_era], ignore_index=True)
+
+
+def read_successors(successors_path: Path) -> pd.DataFrame:
+    """The 2018 and 2019 CCG mergers (``new_code``, ``old_code``, ``source_row``, ...), each old
+    code an April 2017 CCG and each merger inside one 2017 footprint; else an error naming the
+    row."""
+    from stp_analytics.data.geography.sources import ccg_lookup
+
+    ccg17 = ccg_lookup()
     successors = read_csv_checked(successors_path, SUCCESSOR_COLUMNS)
+    successors["old_code"] = successors["old_code"].str.strip()
+    successors["new_code"] = successors["new_code"].str.strip()
     stp_of = ccg17.set_index("ccg_ods_code")["stp_code"]
-    successors["area_code"] = successors["old_code"].str.strip().map(stp_of)
+    successors["area_code"] = successors["old_code"].map(stp_of)
     unknown = successors["area_code"].isna()
     if unknown.any():
         first = successors[unknown].iloc[0]
@@ -41,10 +60,7 @@ def ccg_footprints(successors_path: Path) -> pd.DataFrame:
         raise DataValidationError(f"merged CCG {spread[spread > 1].index[0]!r} spans more than "
                                   "one footprint", file=file_label(successors_path),
                                   column="old_code")
-    merged = successors.drop_duplicates("new_code").rename(columns={"new_code": "org_code"})
-    ccg17_era = pd.concat([whole, merged.loc[:, ["org_code", "area_code"]].assign(share=1.0)],
-                          ignore_index=True).assign(era="ccg17")
-    return pd.concat([ccg16_shares().assign(era="ccg16"), ccg17_era], ignore_index=True)
+    return successors.drop(columns="area_code")
 
 
 @lru_cache(maxsize=1)
@@ -59,7 +75,7 @@ def ccg16_shares() -> pd.DataFrame:
     from stp_analytics.paths import sources_dir
 
     lsoas = lsoa_lookup().loc[:, ["lsoa_code", "stp_code", "lad_code"]]
-    ccg16 = pd.read_csv(sources_dir() / "ONS_LSOA11_CCG16_LAD16_lookup_April2016.csv.gz",
+    ccg16 = pd.read_csv(sources_dir() / CCG16_LOOKUP_FILE,
                         usecols=["LSOA11CD", "CCG16CDH"], dtype=str)
     lsoas = lsoas.merge(ccg16.rename(columns={"LSOA11CD": "lsoa_code", "CCG16CDH": "org_code"}),
                         on="lsoa_code", validate="one_to_one")

@@ -9,7 +9,10 @@ Rows repeated with identical values (North Cumbria CCG, 2017-2019) are set aside
 
 Each indicator selects ``numerator`` and ``denominator`` columns. CCGs go to the 2017 footprints
 through :mod:`stp_analytics.data.loaders.ccg_footprints` (the 2016 wave uses April 2016 CCGs,
-apportioned by LSOA population share); England is the file's England row.
+apportioned by LSOA population share); England is the file's England row. With the source
+option ``icb_rows: true`` the same waves are also summed per 2022 ICB (area type ``icb``, read
+only by ICB sets) by the compiler's own ``ICB22CD`` of each CCG part, so a CCG split between ICBs
+goes to each by the compiler's population share.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import pandas as pd
 
 from stp_analytics.data.loaders import register_loader
 from stp_analytics.data.loaders.ccg_footprints import ccg_footprints, join_ccg_footprints
+from stp_analytics.data.loaders.ccg_icb import wants_icb_rows
 from stp_analytics.data.loaders.common import (
     file_label,
     observations_frame,
@@ -29,12 +33,15 @@ from stp_analytics.data.loaders.common import (
     set_aside_where,
     to_number,
 )
+from stp_analytics.data.loaders.trust_icb import ICB_AREA_TYPE, icb_codes
 from stp_analytics.errors import CatalogError, DataValidationError
 from stp_analytics.schema import ENGLAND_CODE
 
 ID_COLUMNS = ("period", "area_code_NHS", "area_type", "ICB22CD")
 REPEAT = "repeated row (identical to an earlier row of the same CCG and wave)"
 WEIGHTED_NOTE = "weighted survey counts (intervals approximate)"
+ICB_NOTE = ("CCG parts summed into 2022 ICBs by the compiler's ICB22CD (a CCG split between "
+            "ICBs shared by population)")
 
 
 @register_loader("gpps_dental")
@@ -55,12 +62,26 @@ def load_gpps_dental(path: Path, source, indicators: list) -> pd.DataFrame:
     repeat = kept & table.duplicated(["period", "area_code_NHS", "ICB22CD", *columns])
     _check_parts(table, kept & ~repeat, path)
     lookup = ccg_footprints(source.resolve(str(source.options["successors_file"])))
+    icbs = wants_icb_rows(source)
+    if icbs:
+        _check_icb_codes(table[kept & ~repeat & table["area_type"].eq("CCG")], path)
     frames = []
     for indicator in indicators:
         num, den = (str(indicator.select[k]) for k in ("numerator", "denominator"))
         rows = table.assign(num=values[num], den=values[den])
-        frames.append(_indicator_rows(rows, kept, repeat, lookup, indicator, path))
+        frames.append(_indicator_rows(rows, kept, repeat, lookup, icbs, indicator, path))
     return pd.concat(frames, ignore_index=True)
+
+
+def _check_icb_codes(ccgs: pd.DataFrame, path: Path) -> None:
+    """Every CCG row summed into ICBs names an ICB of 2022 in ``ICB22CD``."""
+    unknown = ~ccgs["ICB22CD"].isin(icb_codes())
+    if unknown.any():
+        first = ccgs[unknown].iloc[0]
+        raise DataValidationError(
+            f"ICB22CD {first['ICB22CD']!r} of CCG {first['area_code_NHS']!r} (wave "
+            f"{first['period']}) is not a 2022 ICB code (E54...)", file=file_label(path),
+            row=int(first["source_row"]), column="ICB22CD")
 
 
 def _check_parts(table: pd.DataFrame, live: pd.Series, path: Path) -> None:
@@ -80,7 +101,7 @@ def _check_parts(table: pd.DataFrame, live: pd.Series, path: Path) -> None:
 
 
 def _indicator_rows(rows: pd.DataFrame, kept: pd.Series, repeat: pd.Series,
-                    lookup: pd.DataFrame, indicator, path: Path) -> pd.DataFrame:
+                    lookup: pd.DataFrame, icbs: bool, indicator, path: Path) -> pd.DataFrame:
     live = rows[kept & ~repeat]
     ccgs = live[live["area_type"].eq("CCG")]
     ccgs = ccgs.assign(era=np.where(ccgs["period"] <= "2016", "ccg16", "ccg17"),
@@ -93,18 +114,28 @@ def _indicator_rows(rows: pd.DataFrame, kept: pd.Series, repeat: pd.Series,
         source_row=("source_row", "min")).reset_index().assign(area_type="stp", set_aside="")
     england = live[live["area_type"].eq("England")].assign(
         area_code=ENGLAND_CODE, area_type="england", set_aside="")
-    aside = rows[(~kept) | repeat].assign(
-        area_type="ccg", area_code=rows["area_code_NHS"],
-        set_aside=np.where(repeat[(~kept) | repeat], REPEAT,
+    unused = (~kept) | repeat
+    aside = rows[unused].assign(
+        area_type="ccg", area_code=rows.loc[unused, "area_code_NHS"],
+        set_aside=np.where(repeat[unused], REPEAT,
                            "other wave or area type (England and CCG rows of the waves kept "
                            "are used)"))
     keep = ["area_type", "area_code", "period", "num", "den", "source_row", "set_aside"]
-    every = pd.concat([footprints[keep], england[keep], aside[keep]], ignore_index=True)
+    pieces = [footprints[keep], england[keep], aside[keep]]
+    if icbs:
+        by_icb = ccgs.groupby(["ICB22CD", "period"], sort=True).agg(
+            num=("num", lambda s: s.sum(min_count=1)), den=("den", lambda s: s.sum(min_count=1)),
+            source_row=("source_row", "min")).reset_index()
+        pieces.append(by_icb.rename(columns={"ICB22CD": "area_code"})
+                      .assign(area_type=ICB_AREA_TYPE, set_aside="")[keep])
+    every = pd.concat(pieces, ignore_index=True)
+    note = np.where(every["area_type"].eq("stp"), WEIGHTED_NOTE, "")
     frame = observations_frame(
         indicator=indicator.id, area_type=every["area_type"], area_code=every["area_code"],
         period=every["period"], numerator=every["num"], denominator=every["den"],
         source_row=every["source_row"], set_aside=every["set_aside"],
-        note=np.where(every["area_type"].eq("stp"), WEIGHTED_NOTE, ""))
+        note=np.where(every["area_type"].eq(ICB_AREA_TYPE), f"{WEIGHTED_NOTE}; {ICB_NOTE}",
+                      note))
     set_aside_where(frame, frame["numerator"].isna() | frame["denominator"].isna(),
                     "no answer published")
     return frame

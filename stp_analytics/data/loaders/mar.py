@@ -31,6 +31,8 @@ import pandas as pd
 
 from stp_analytics.data.loaders import register_loader
 from stp_analytics.data.loaders.ccg_footprints import ccg_footprints, join_ccg_footprints
+from stp_analytics.data.loaders.ccg_icb import SPLIT_NOTE as ICB_SPLIT_NOTE
+from stp_analytics.data.loaders.ccg_icb import ccg_icbs, icb_rows, wants_icb_rows
 from stp_analytics.data.loaders.common import (
     check_not_negative,
     check_unique,
@@ -46,6 +48,7 @@ from stp_analytics.data.loaders.registered import (
     registered_for_months,
     uses_latest_list,
 )
+from stp_analytics.data.loaders.trust_icb import ICB_AREA_TYPE, icb_list_sizes
 from stp_analytics.errors import CatalogError, DataValidationError
 from stp_analytics.schema import ENGLAND_CODE
 
@@ -86,7 +89,9 @@ def load_mar(path: Path, source, indicators: list) -> pd.DataFrame:
             path), row=int(first["source_row"]), column="month")
     check_unique(table, ["month", "org_code"], path, column="org_code")
     repaired = repaired_years(table)
-    lookup = ccg_footprints(source.resolve(str(source.options["successors_file"])))
+    successors = source.resolve(str(source.options["successors_file"]))
+    lookup = ccg_footprints(successors)
+    icbs = ccg_icbs(successors) if wants_icb_rows(source) else None
     frames = []
     for indicator, column in zip(indicators, wanted, strict=True):
         if not column:
@@ -94,12 +99,13 @@ def load_mar(path: Path, source, indicators: list) -> pd.DataFrame:
                                "measure such as 'Total Non-elective G&A Admissions (FFCEs)')")
         counts = to_number(table, column, path)
         check_not_negative(table, counts, column, path)
-        frames.append(_indicator_rows(table, counts, repaired, lookup, indicator, path))
+        frames.append(_indicator_rows(table, counts, repaired, lookup, icbs, indicator, path))
     return pd.concat(frames, ignore_index=True)
 
 
 def _indicator_rows(table: pd.DataFrame, counts: pd.Series, repaired: pd.Series,
-                    lookup: pd.DataFrame, indicator, path: Path) -> pd.DataFrame:
+                    lookup: pd.DataFrame, icbs: pd.DataFrame | None, indicator,
+                    path: Path) -> pd.DataFrame:
     era = np.where(table["month"] < CCG17_FIRST_MONTH, "ccg16", "ccg17")
     rows = table.assign(count=counts, era=era, repaired=repaired)
     ccgs = rows[~rows["org_code"].isin([SOURCE_ENGLAND, DIRECT])]
@@ -117,13 +123,23 @@ def _indicator_rows(table: pd.DataFrame, counts: pd.Series, repaired: pd.Series,
     direct = rows[rows["org_code"].eq(DIRECT)].assign(area_code=DIRECT, area_type="stp",
                                                        split=False)
     keep = ["area_type", "area_code", "month", "count", "source_row", "repaired", "split"]
-    every = pd.concat([footprints[keep], england[keep], direct[keep]], ignore_index=True)
+    pieces = [footprints[keep], england[keep], direct[keep]]
+    if icbs is not None:
+        by_icb = join_ccg_footprints(ccgs, icbs, path, code_column="org_code",
+                                     period_column="month", what="commissioner")
+        pieces.append(icb_rows(by_icb, ["count"], ["month"], flags=("repaired",))[keep])
+    every = pd.concat(pieces, ignore_index=True)
+    icb = every["area_type"].eq(ICB_AREA_TYPE).to_numpy()
     repairs = REPAIR_NOTE.format(int(repaired.sum()))
     note = _with_note(pd.Series("", index=every.index), every["repaired"], repairs)
-    note = _with_note(note, every["split"], SPLIT_NOTE)
+    note = _with_note(note, every["split"] & ~icb, SPLIT_NOTE)
+    note = _with_note(note, every["split"] & icb, ICB_SPLIT_NOTE)
     denominator: object = np.nan
     if indicator.select.get("per_1000"):
         denominator = registered_for_months(every["area_code"], every["month"])
+        if icb.any():
+            denominator = denominator.where(~icb, registered_for_months(
+                every["area_code"], every["month"], icb_list_sizes))
         note = _with_note(note, uses_latest_list(every["month"]), LIST_NOTE)
     frame = observations_frame(
         indicator=indicator.id, area_type=every["area_type"], area_code=every["area_code"],

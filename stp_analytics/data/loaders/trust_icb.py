@@ -35,7 +35,7 @@ def icb_lookup(source) -> pd.DataFrame | None:
         return None
     path = source.resolve(str(name))
     lookup = read_trust_lookup(path)
-    known = set(_icb_codes())
+    known = set(icb_codes())
     unknown = lookup["area_code"].ne("") & ~lookup["area_code"].isin(known)
     if unknown.any():
         first = lookup[unknown].iloc[0]
@@ -46,7 +46,8 @@ def icb_lookup(source) -> pd.DataFrame | None:
 
 
 @lru_cache(maxsize=1)
-def _icb_codes() -> tuple[str, ...]:
+def icb_codes() -> tuple[str, ...]:
+    """The 42 ICB codes of the ``icb2022`` set (E54...)."""
     from stp_analytics.data.geography import load_area_set
 
     return tuple(load_area_set(ICB_SET).areas["area_code"])
