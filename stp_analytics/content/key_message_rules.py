@@ -58,7 +58,7 @@ def rank_candidates(latest: pd.DataFrame, polarity: Mapping[str, str]
     chosen = latest[judged
                     & (rank_of >= MIN_RANKED) & (rank > rank_of * (1 - WORST_SHARE))
                     & latest["value"].notna()]
-    distance = [narrative._relative(v, e) for v, e in zip(chosen["value"],
+    distance = [narrative.relative_distance(v, e) for v, e in zip(chosen["value"],
                                                              chosen["england_value"], strict=True)]
     scored = sorted(zip(rank[chosen.index] / rank_of[chosen.index], distance,
                         chosen["indicator"].astype(str), chosen["sex"].astype(str), strict=True),
@@ -78,7 +78,7 @@ def _rendered(rule: str, indicator: str, score: float, context: dict[str, Any]) 
 def rank_message(pack: PackContext, row: dict[str, Any], score: float) -> KeyMessage:
     """The ``ranked_among_worst`` message of one store row."""
     meta = narrative.indicator_meta(pack.catalog, str(row["indicator"]))
-    context = narrative._common_context(row, meta, pack.area_name, pack.label_plural)
+    context = narrative.message_context(row, meta, pack.area_name, pack.label_plural)
     context.update(
         tied=narrative.tied_ranks(pack.store, str(row["indicator"]), row.get("rank"),
                                   str(row.get("sex"))),

@@ -222,9 +222,12 @@ def _suppression_note(row: Mapping[str, Any]) -> str:
     return note if note.lower().startswith("suppressed") else SUPPRESSED
 
 
-def _common_context(
+def message_context(
     row: Mapping[str, Any], meta: IndicatorMeta, area_name: str, label_plural: str
 ) -> dict[str, Any]:
+    """The fields a message template fills from a store row: the indicator's name (with the
+    sex), the area, the period, the value, England, target and best-five peers formatted in the
+    indicator's unit, and the rank."""
     unit, places = meta.unit, meta.decimals
 
     def fmt(column: str) -> str:
@@ -263,7 +266,7 @@ def indicator_sentence(
     """
     row = dict(row)
     meta = indicator_meta(catalog, str(row.get("indicator", "")))
-    context = _common_context(row, meta, area_name, label_plural)
+    context = message_context(row, meta, area_name, label_plural)
     approximate = bool(row.get("approximate")) and not is_missing(row.get("approximate"))
     lower = "" if approximate else format_number(row.get("lower"), meta.decimals)
     upper = "" if approximate else format_number(row.get("upper"), meta.decimals)
@@ -320,7 +323,7 @@ def area_sentences(
 # ---------------------------------------------------------------- key messages
 
 
-def _relative(value: Any, reference: Any) -> float:
+def relative_distance(value: Any, reference: Any) -> float:
     """|value - reference| / |reference| (0 when either is missing or the reference is 0)."""
     if is_missing(value) or is_missing(reference) or float(reference) == 0:
         return 0.0
@@ -335,7 +338,7 @@ def rule_candidates(latest: pd.DataFrame, rule: str) -> list[tuple[float, str]]:
         wanted = "Worse" if rule == "worse_than_england" else "Better"
         chosen = latest[(latest["comparison"] == wanted) & latest["value"].notna()]
         pairs = zip(chosen["value"], chosen["england_value"], strict=True)
-        scores = [_relative(value, england) for value, england in pairs]
+        scores = [relative_distance(value, england) for value, england in pairs]
     elif rule == "furthest_from_target":
         gaps = pd.to_numeric(latest["target_gap"], errors="coerce")
         chosen = latest[(gaps > 0) & latest["target"].notna()]
@@ -362,7 +365,7 @@ def _message(
     label_plural: str,
 ) -> KeyMessage:
     meta = indicator_meta(catalog, str(row["indicator"]))
-    context = _common_context(row, meta, area_name, label_plural)
+    context = message_context(row, meta, area_name, label_plural)
     context.update(
         rule=rule,
         tied=tied_ranks(store, str(row["indicator"]), row.get("rank"), str(row.get("sex"))),
