@@ -25,6 +25,7 @@ papermill users).
 from __future__ import annotations
 
 import ast
+import copy
 import json
 import re
 from pathlib import Path
@@ -139,8 +140,24 @@ def notebook_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
     ``{name: {"name", "inferred_type_name", "default", "help"}}`` for each top-level assignment
     of the cell tagged ``parameters``. Read with ``json`` and ``ast`` rather than papermill: the
     same answer without importing nbformat/jsonschema (seconds), which keeps a no-change
-    rebuild fast.
+    rebuild fast. Read once per version of the file (a build checks every area's parameters).
     """
+    path = Path(notebook)
+    try:
+        stat = path.stat()
+    except OSError as error:
+        raise ParameterError(f"notebook {notebook}: cannot be read as JSON: {error}") from error
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    if key not in _DECLARED:
+        _DECLARED[key] = _read_parameters(path)
+    return copy.deepcopy(_DECLARED[key])
+
+
+_DECLARED: dict[tuple[str, int, int], dict[str, dict[str, Any]]] = {}
+
+
+def _read_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
+    """:func:`notebook_parameters` of the file as it is now."""
     try:
         document = json.loads(Path(notebook).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:

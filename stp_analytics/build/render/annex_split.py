@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-
-import nbformat
+from typing import TYPE_CHECKING
 
 from stp_analytics.build.config import OUTPUT_NAMES
 from stp_analytics.build.render.html import PageContext, render_html
+
+if TYPE_CHECKING:  # nbformat imports jsonschema, seconds: only where a notebook is rendered
+    import nbformat
 
 ANNEX_HEADING = "## Annex"
 PACK_PDF = OUTPUT_NAMES["pdf"]
@@ -42,19 +44,22 @@ def _with_cells(nb: nbformat.NotebookNode, cells: list) -> nbformat.NotebookNode
 
 
 def _markdown(source: str, cell_id: str) -> nbformat.NotebookNode:
-    cell = nbformat.v4.new_markdown_cell(source)
+    from nbformat.v4 import new_markdown_cell
+
+    cell = new_markdown_cell(source)
     cell.id = cell_id
     return cell
 
 
 def _stylesheet_cell() -> nbformat.NotebookNode:
     """A cell showing only the pack's stylesheet (the summary's first output carries it)."""
+    from nbformat.v4 import new_code_cell, new_output
+
     from stp_analytics.content import display
 
-    cell = nbformat.v4.new_code_cell("")
+    cell = new_code_cell("")
     cell.id = "annex-stylesheet"
-    cell.outputs = [nbformat.v4.new_output("display_data",
-                                           data={"text/html": str(display.stylesheet())})]
+    cell.outputs = [new_output("display_data", data={"text/html": str(display.stylesheet())})]
     return cell
 
 
