@@ -178,8 +178,12 @@ def test_validate_reports_repairs_and_the_england_reconciliation(capsys):
     assert cli.main(["validate"]) == 0
     out = capsys.readouterr().out
     assert "kept, noted: financial year derived from the month" in out
-    assert ("emergency_admissions_mar 2019-12: 44 areas sum to 565,390 against England 580,666 "
-            "(difference 15,276, 2.6%: NHS England direct commissioning (X24)") in out
+    assert ("emergency_admissions_mar 2019-12: 44 areas (stp) sum to 565,390 against England "
+            "580,666 (difference 15,276, 2.6%: NHS England direct commissioning (X24), which has "
+            "no footprint)") in out
+    assert ("emergency_admissions_mar 2019-12: 42 areas (icb) sum to 565,390 against England "
+            "580,666 (difference 15,276, 2.6%: NHS England direct commissioning (X24), which has "
+            "no ICB)") in out  # the same CCGs summed by ICB
     assert "iapt_recovery 2019/20: 44 areas (stp) sum to" in out
     assert "iapt_recovery 2024/25: 42 areas (icb) sum to" in out  # ICB rows on their own
     assert "merged footprint E54000049" in out

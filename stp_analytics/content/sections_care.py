@@ -188,7 +188,7 @@ def care_reconciliation(pack: PackContext) -> Section:
     from stp_analytics.metrics.area_reconcile import areas_against_england
 
     title = f"Care indicators: the {pack.label_plural} against England"
-    data = areas_against_england(pack.store, pack.catalog, pack.indicators("care"))
+    data = areas_against_england(pack.store, pack.catalog, pack.indicators("care"), pack.label)
     shown = data.assign(indicator=[indicator_name(pack, i) for i in data["indicator"]])
     table = display.format_frame(shown, {"indicator": "Indicator", "period": "Period",
                                          "areas": pack.label_plural.capitalize(),

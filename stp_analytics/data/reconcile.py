@@ -64,6 +64,16 @@ def reconcile(observations: pd.DataFrame, indicators: dict, explanation: str = "
     return results
 
 
+#: how an explanation's ``{area}`` reads for the areas of each type
+AREA_WORDS = {"stp": "footprint", "icb": "ICB", "ccg": "CCG"}
+
+
+def explain(explanation: str, area_word: str) -> str:
+    """The source's ``england_difference`` with ``{area}`` read as ``area_word`` (e.g. "which
+    has no {area}" is "which has no footprint" in a footprint pack, "... no ICB" in an ICB's)."""
+    return explanation.replace("{area}", area_word)
+
+
 def _reconcile_one(indicator: str, england: pd.DataFrame, parts: pd.DataFrame, explanation: str,
                    area_type: str) -> Reconciliation | None:
     """The latest period both have: the parts' numerators summed against England's."""
@@ -72,6 +82,9 @@ def _reconcile_one(indicator: str, england: pd.DataFrame, parts: pd.DataFrame, e
         return None
     latest = periods[-1]
     in_period = parts[parts["period"].eq(latest)]
+    kinds = sorted(set(in_period["area_type"]))
+    explanation = explain(explanation, AREA_WORDS.get(kinds[0], "area") if len(kinds) == 1
+                          else "area")
     total = england.loc[england["period"].eq(latest) & england["sex"].eq("Persons"), "numerator"]
     if total.empty:
         return None

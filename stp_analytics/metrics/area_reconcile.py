@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from stp_analytics.data.reconcile import COUNTED, UNEXPLAINED
+from stp_analytics.data.reconcile import COUNTED, UNEXPLAINED, explain
 
 if TYPE_CHECKING:
     from stp_analytics.data.catalog import Catalog
@@ -22,9 +22,10 @@ RECONCILE_COLUMNS = ("indicator", "period", "areas", "areas_sum", "england", "di
                      "difference_percent", "explanation")
 
 
-def areas_against_england(store: pd.DataFrame, catalog: Catalog,
-                          indicators: list[str]) -> pd.DataFrame:
-    """One row per count-based indicator with area and England numerators (in given order)."""
+def areas_against_england(store: pd.DataFrame, catalog: Catalog, indicators: list[str],
+                          area_word: str = "area") -> pd.DataFrame:
+    """One row per count-based indicator with area and England numerators (in given order);
+    ``area_word`` is how the explanation names one of the areas ("footprint", "ICB")."""
     rows = []
     persons = store[store["sex"].eq("Persons") & store["numerator"].notna()]
     for indicator in indicators:
@@ -49,6 +50,7 @@ def areas_against_england(store: pd.DataFrame, catalog: Catalog,
             "england": england_total, "difference": difference,
             "difference_percent": difference / england_total * 100 if england_total else None,
             "explanation": (ADD_UP if abs(difference) <= 0.5 else
-                            str((source.options or {}).get("england_difference") or UNEXPLAINED)),
+                            explain(str((source.options or {}).get("england_difference")
+                                        or UNEXPLAINED), area_word)),
         })
     return pd.DataFrame(rows, columns=list(RECONCILE_COLUMNS))
