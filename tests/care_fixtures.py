@@ -55,6 +55,23 @@ def shipped_store(indicators: list[str], area_set: str = "stp2017"):
     return build_store(catalog, area_set, observations=catalog.observations(indicators))
 
 
+def assert_stp2017_store_ignores_icb_rows(indicators: list[str]) -> None:
+    """The shipped observations of ``indicators`` include ICB rows, and the stp2017 store built
+    with them equals the one built without them."""
+    import pandas as pd
+
+    from stp_analytics.data.catalog import load_catalog
+    from stp_analytics.metrics import build_store
+
+    catalog = load_catalog()
+    observations = catalog.observations(indicators)
+    footprints_only = observations[observations["area_type"].ne("icb")]
+    assert len(footprints_only) < len(observations)
+    with_icbs = build_store(catalog, "stp2017", observations=observations)
+    without = build_store(catalog, "stp2017", observations=footprints_only)
+    pd.testing.assert_frame_equal(with_icbs, without)
+
+
 def row_of(store, indicator: str, code: str, period: str) -> dict:
     """The one row of an area or England for an indicator and period (fails if not one)."""
     (row,) = store[(store["indicator"] == indicator) & (store["area_code"] == code)

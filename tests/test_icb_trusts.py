@@ -4,16 +4,19 @@ the stp2017 store unchanged."""
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
-from care_fixtures import one_source_catalog, raw_rows, row_of, shipped_store
+from care_fixtures import (
+    assert_stp2017_store_ignores_icb_rows,
+    one_source_catalog,
+    raw_rows,
+    row_of,
+    shipped_store,
+)
 
-from stp_analytics.data.catalog import load_catalog
 from stp_analytics.data.geography import icb_sources
 from stp_analytics.data.geography.icb_derive import TRUSTS_BY_HAND
 from stp_analytics.data.loaders.trust_icb import NOT_IN_LOOKUP, icb_list_sizes
 from stp_analytics.errors import DataValidationError
-from stp_analytics.metrics import build_store
 
 WORKFORCE_FILE = "NHSD_workforce_FTE_by_organisation_monthly_2015-03_to_2020-03_extract.csv.gz"
 PEER_FILE = "NHSE_trust_peer_finder_Raw_data_1920.csv.gz"
@@ -78,13 +81,7 @@ def test_gm_icb_critical_care_january_2019_summed_by_hand(icb_store, gm_trusts):
 
 
 def test_icb_rows_leave_the_stp2017_store_unchanged():
-    catalog = load_catalog()
-    observations = catalog.observations(INDICATORS)
-    footprints_only = observations[observations["area_type"].ne("icb")]
-    assert len(footprints_only) < len(observations)
-    with_icbs = build_store(catalog, "stp2017", observations=observations)
-    without = build_store(catalog, "stp2017", observations=footprints_only)
-    pd.testing.assert_frame_equal(with_icbs, without)
+    assert_stp2017_store_ignores_icb_rows(INDICATORS)
 
 
 def test_icb_list_sizes_sum_to_england_less_the_set_aside_practices():

@@ -29,8 +29,6 @@ def ccg_footprints(successors_path: Path) -> pd.DataFrame:
     whole = pd.DataFrame({"org_code": ccg17["ccg_ods_code"], "area_code": ccg17["stp_code"],
                           "share": 1.0})
     successors = read_successors(successors_path)
-    successors["area_code"] = successors["old_code"].map(
-        ccg17.set_index("ccg_ods_code")["stp_code"])
     merged = successors.drop_duplicates("new_code").rename(columns={"new_code": "org_code"})
     ccg17_era = pd.concat([whole, merged.loc[:, ["org_code", "area_code"]].assign(share=1.0)],
                           ignore_index=True).assign(era="ccg17")
@@ -38,9 +36,9 @@ def ccg_footprints(successors_path: Path) -> pd.DataFrame:
 
 
 def read_successors(successors_path: Path) -> pd.DataFrame:
-    """The 2018 and 2019 CCG mergers (``new_code``, ``old_code``, ``source_row``, ...), each old
-    code an April 2017 CCG and each merger inside one 2017 footprint; else an error naming the
-    row."""
+    """The 2018 and 2019 CCG mergers (``new_code``, ``old_code``, ``source_row``, ..., and the
+    2017 footprint ``area_code``), each old code an April 2017 CCG and each merger inside one
+    footprint; else an error naming the row."""
     from stp_analytics.data.geography.sources import ccg_lookup
 
     ccg17 = ccg_lookup()
@@ -60,7 +58,7 @@ def read_successors(successors_path: Path) -> pd.DataFrame:
         raise DataValidationError(f"merged CCG {spread[spread > 1].index[0]!r} spans more than "
                                   "one footprint", file=file_label(successors_path),
                                   column="old_code")
-    return successors.drop(columns="area_code")
+    return successors
 
 
 @lru_cache(maxsize=1)

@@ -100,6 +100,14 @@ def _check_parts(table: pd.DataFrame, live: pd.Series, path: Path) -> None:
             file=file_label(path), row=int(same["source_row"].iloc[1]), column="area_code_NHS")
 
 
+def _sums(rows: pd.DataFrame, area: str) -> pd.DataFrame:
+    """Weighted yes and respondents summed per ``area`` column and wave (NaN when no row has
+    them), with the first source row."""
+    return rows.groupby([area, "period"], sort=True).agg(
+        num=("num", lambda s: s.sum(min_count=1)), den=("den", lambda s: s.sum(min_count=1)),
+        source_row=("source_row", "min")).reset_index()
+
+
 def _indicator_rows(rows: pd.DataFrame, kept: pd.Series, repeat: pd.Series,
                     lookup: pd.DataFrame, icbs: bool, indicator, path: Path) -> pd.DataFrame:
     live = rows[kept & ~repeat]
@@ -109,9 +117,7 @@ def _indicator_rows(rows: pd.DataFrame, kept: pd.Series, repeat: pd.Series,
     joined = join_ccg_footprints(ccgs, lookup, path, code_column="area_code_NHS",
                                  period_column="period", period_word="wave ")
     joined = joined.assign(num=joined["num"] * joined["share"], den=joined["den"] * joined["share"])
-    footprints = joined.groupby(["area_code", "period"], sort=True).agg(
-        num=("num", lambda s: s.sum(min_count=1)), den=("den", lambda s: s.sum(min_count=1)),
-        source_row=("source_row", "min")).reset_index().assign(area_type="stp", set_aside="")
+    footprints = _sums(joined, "area_code").assign(area_type="stp", set_aside="")
     england = live[live["area_type"].eq("England")].assign(
         area_code=ENGLAND_CODE, area_type="england", set_aside="")
     unused = (~kept) | repeat
@@ -123,19 +129,15 @@ def _indicator_rows(rows: pd.DataFrame, kept: pd.Series, repeat: pd.Series,
     keep = ["area_type", "area_code", "period", "num", "den", "source_row", "set_aside"]
     pieces = [footprints[keep], england[keep], aside[keep]]
     if icbs:
-        by_icb = ccgs.groupby(["ICB22CD", "period"], sort=True).agg(
-            num=("num", lambda s: s.sum(min_count=1)), den=("den", lambda s: s.sum(min_count=1)),
-            source_row=("source_row", "min")).reset_index()
-        pieces.append(by_icb.rename(columns={"ICB22CD": "area_code"})
-                      .assign(area_type=ICB_AREA_TYPE, set_aside="")[keep])
+        by_icb = _sums(ccgs, "ICB22CD").rename(columns={"ICB22CD": "area_code"})
+        pieces.append(by_icb.assign(area_type=ICB_AREA_TYPE, set_aside="")[keep])
     every = pd.concat(pieces, ignore_index=True)
-    note = np.where(every["area_type"].eq("stp"), WEIGHTED_NOTE, "")
+    notes = {"stp": WEIGHTED_NOTE, ICB_AREA_TYPE: f"{WEIGHTED_NOTE}; {ICB_NOTE}"}
     frame = observations_frame(
         indicator=indicator.id, area_type=every["area_type"], area_code=every["area_code"],
         period=every["period"], numerator=every["num"], denominator=every["den"],
         source_row=every["source_row"], set_aside=every["set_aside"],
-        note=np.where(every["area_type"].eq(ICB_AREA_TYPE), f"{WEIGHTED_NOTE}; {ICB_NOTE}",
-                      note))
+        note=every["area_type"].map(notes).fillna(""))
     set_aside_where(frame, frame["numerator"].isna() | frame["denominator"].isna(),
                     "no answer published")
     return frame
